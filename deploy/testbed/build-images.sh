@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the images the tests need, from nothing (no registry is reachable):
+#   swarmray/debian-base:12      debootstrap'd Debian bookworm (python3, wget) -> `docker import`
+#   swarmray/ray-standin:test    FROM the base: a `ray` command honouring Ray's contract (deploy/ray-standin)
+# The debootstrap rootfs tarball is cached (it costs ~40 s; the rest costs seconds).
+# Env: SWARMRAY_CACHE (default /var/cache/swarmray), MIRROR, FORCE=1 rebuilds the rootfs.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CACHE=${SWARMRAY_CACHE:-/var/cache/swarmray}
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+# CLI 28 without buildx cannot use BuildKit; the legacy builder works offline FROM a local image.
+export DOCKER_BUILDKIT=0
+log() { echo "[build-images] $*" >&2; }
+mkdir -p "$CACHE"
+
+BASE_PACKAGES=python3,wget,ca-certificates,netbase,procps,iproute2
+BASE_TAR="$CACHE/debian-base-rootfs.tar"
+BASE_STAMP="$CACHE/debian-base-rootfs.packages"
+
+if [[ ! -s "$BASE_TAR" || "$(cat "$BASE_STAMP" 2>/dev/null)" != "$BASE_PACKAGES" || "${FORCE:-0}" == 1 ]]; then
+  command -v debootstrap >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null; apt-get install -y -q debootstrap >/dev/null; }
+  root=$(mktemp -d "$CACHE/rootfs.XXXX")
+  log "debootstrap bookworm ($BASE_PACKAGES); ~40 s, cached afterwards"
+  debootstrap --variant=minbase --cache-dir="$CACHE" --include="$BASE_PACKAGES" bookworm "$root" "$MIRROR" \
+    > "$CACHE/debootstrap.log" 2>&1 || { tail -20 "$CACHE/debootstrap.log" >&2; rm -rf "$root"; exit 1; }
+  chroot "$root" apt-get clean >/dev/null 2>&1 || true
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/tmp/*
+  tar --numeric-owner --one-file-system -C "$root" -cf "$BASE_TAR.tmp" .
+  mv "$BASE_TAR.tmp" "$BASE_TAR"
+  echo "$BASE_PACKAGES" > "$BASE_STAMP"
+  rm -rf "$root"
+fi
+
+# Re-import only when the tarball changed: an import always makes a new image id.
+tar_sum=$(stat -c '%s-%Y' "$BASE_TAR")
+if [[ "$(docker image inspect -f '{{index .Config.Labels "swarmray.rootfs"}}' swarmray/debian-base:12 2>/dev/null)" != "$tar_sum" ]]; then
+  log "docker import swarmray/debian-base:12"
+  docker import -c 'CMD ["/bin/bash"]' -c 'ENV LANG=C.UTF-8' -c "LABEL swarmray.rootfs=$tar_sum" \
+    "$BASE_TAR" swarmray/debian-base:12 >/dev/null
+fi
+
+log "docker build swarmray/ray-standin:test"
+docker build -q -t swarmray/ray-standin:test "$ROOT/deploy/ray-standin" >/dev/null 2>"$CACHE/build-standin.log" \
+  || { cat "$CACHE/build-standin.log" >&2; exit 1; }
+docker image prune -f >/dev/null 2>&1 || true
+log "images ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^swarmray/' | tr '\n' ' ')"

@@ -1,0 +1,40 @@
+package io.swarmray;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The operator's settings (application.properties, or environment variables such as
+ * SWARMRAY_SPECS_DIR). Every key is documented in the README.
+ */
+@ConfigMapping(prefix = "swarmray")
+public interface Config {
+
+    /** The watched directory of RayCluster spec files. */
+    @WithDefault("specs")
+    Path specsDir();
+
+    /** Where status files go; default: {@code .status} inside the specs directory (the watcher ignores it). */
+    @WithName("status-dir")
+    Optional<Path> statusDirSetting();
+
+    /** How often every cluster is reconciled even without events. */
+    @WithDefault("30s")
+    Duration resyncInterval();
+
+    /** How soon a cluster that is not yet where its spec wants it is looked at again. */
+    @WithDefault("2s")
+    Duration convergingInterval();
+
+    /** Largest spec file read, in bytes. */
+    @WithDefault("1048576")
+    int maxSpecBytes();
+
+    default Path statusDir() {
+        return statusDirSetting().orElse(specsDir().resolve(".status"));
+    }
+}

@@ -1,0 +1,193 @@
+package io.swarmray.reconcile;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.swarmray.Config;
+import io.swarmray.render.Labels;
+import io.swarmray.spec.SpecDirectory;
+import io.swarmray.spec.SpecRegistry;
+import io.swarmray.swarm.SwarmClient;
+import io.swarmray.swarm.SwarmException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the event sources to the work queue and runs the workers. Sources: the specs directory
+ * (inotify, debounced into a scan), and a periodic resync that also finds clusters that only Swarm
+ * still knows (their spec vanished while the operator was down).
+ */
+@ApplicationScoped
+public class ReconcileLoop {
+    private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
+    static final int WORKERS = 2;
+    static final Duration STUCK_AFTER = Duration.ofMinutes(5);
+
+    @Inject
+    ClusterReconciler reconciler;
+    @Inject
+    SpecDirectory specs;
+    @Inject
+    SpecRegistry registry;
+    @Inject
+    SwarmClient swarm;
+    @Inject
+    Config config;
+
+    private ScheduledExecutorService timer;
+    private WorkQueue queue;
+    private WatchService watchService;
+    private final AtomicBoolean scanPending = new AtomicBoolean();
+    private final Map<String, Long> busySince = new ConcurrentHashMap<>();
+    private volatile long lastResyncMillis = System.currentTimeMillis();
+
+    void onStart(@Observes StartupEvent e) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
+        queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
+        for (int i = 0; i < WORKERS; i++) {
+            daemon(this::work, "swarmray-reconcile-" + i).start();
+        }
+        daemon(this::watch, "swarmray-spec-watch").start();
+        LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(), config.statusDir().toAbsolutePath());
+        resync();
+    }
+
+    void onStop(@Observes ShutdownEvent e) {
+        queue.shutdown();
+        timer.shutdownNow();
+        try {
+            if (watchService != null) {
+                watchService.close();
+            }
+        } catch (IOException ignored) {
+            // shutting down
+        }
+    }
+
+    @Scheduled(every = "${swarmray.resync-interval}", delayed = "${swarmray.resync-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void resync() {
+        lastResyncMillis = System.currentTimeMillis();
+        scan();
+        registry.clusters().forEach(c -> queue.add(c.name()));
+        try {
+            swarm.services(null).stream().map(s -> s.label(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);
+            swarm.networks(null).stream().map(n -> n.labels().get(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);
+        } catch (SwarmException ex) {
+            LOG.debugf("resync could not list Swarm: %s", ex.getMessage());
+        }
+    }
+
+    /** Reads what changed in the specs directory and queues the clusters concerned. */
+    void scan() {
+        try {
+            SpecDirectory.ScanResult result = specs.scan(System.currentTimeMillis());
+            result.changedClusters().forEach(queue::add);
+            if (result.unsettled()) {
+                scanSoon(350);
+            }
+        } catch (IOException ex) {
+            LOG.warnf("cannot read the specs directory %s: %s", config.specsDir(), ex.getMessage());
+        }
+    }
+
+    private void scanSoon(long millis) {
+        if (scanPending.compareAndSet(false, true)) {
+            timer.schedule(() -> {
+                scanPending.set(false);
+                scan();
+            }, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void watch() {
+        try {
+            watchService = FileSystems.getDefault().newWatchService();
+            config.specsDir().register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            while (true) {
+                WatchKey key = watchService.take();
+                key.pollEvents();
+                key.reset();
+                scanSoon(100);
+            }
+        } catch (ClosedWatchServiceException | InterruptedException stop) {
+            // shutting down
+        } catch (IOException ex) {
+            LOG.warnf("cannot watch %s (%s); changes are seen at each resync (%s)", config.specsDir(), ex.getMessage(), config.resyncInterval());
+        }
+    }
+
+    private void work() {
+        String thread = Thread.currentThread().getName();
+        while (true) {
+            String key;
+            try {
+                key = queue.take();
+            } catch (InterruptedException ex) {
+                return;
+            }
+            if (key == null) {
+                return;
+            }
+            busySince.put(thread + "/" + key, System.currentTimeMillis());
+            try {
+                Duration next = reconciler.reconcile(key);
+                queue.forget(key);
+                if (next != null) {
+                    queue.addAfter(key, next);
+                }
+            } catch (SwarmException ex) {
+                Duration delay = queue.addRateLimited(key);
+                LOG.warnf("cluster %s: %s; retrying in %d ms", key, ex.getMessage(), delay.toMillis());
+            } catch (RuntimeException ex) {
+                Duration delay = queue.addRateLimited(key);
+                LOG.errorf(ex, "cluster %s: reconcile failed; retrying in %d ms", key, delay.toMillis());
+            } finally {
+                busySince.remove(thread + "/" + key);
+                queue.done(key);
+            }
+        }
+    }
+
+    /** Null while the loop is alive and moving; otherwise what is wrong (for the liveness check). */
+    public String stuckProblem() {
+        long now = System.currentTimeMillis();
+        for (var e : busySince.entrySet()) {
+            if (now - e.getValue() > STUCK_AFTER.toMillis()) {
+                return "reconcile " + e.getKey() + " has been running for " + (now - e.getValue()) / 1000 + " s";
+            }
+        }
+        long allowed = config.resyncInterval().toMillis() * 3 + 30_000;
+        if (now - lastResyncMillis > allowed) {
+            return "the periodic resync has not run for " + (now - lastResyncMillis) / 1000 + " s";
+        }
+        return null;
+    }
+
+    public int queueDepth() {
+        return queue == null ? 0 : queue.depth();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,209 @@
+package io.swarmray.render;
+
+import io.swarmray.render.DesiredService.HealthCheck;
+import io.swarmray.render.DesiredService.Mount;
+import io.swarmray.render.DesiredService.MountType;
+import io.swarmray.render.DesiredService.PublishedPort;
+import io.swarmray.spec.Names;
+import io.swarmray.spec.Quantity;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.RayCluster.GroupSpec;
+import io.swarmray.spec.RayCluster.NodeType;
+import io.swarmray.spec.RayCluster.Volume;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Spec in, Swarm objects out: where Ray and Swarm meet. Pure functions of the spec (and of the
+ * cluster network's subnet, which Docker picks when the network is made); no I/O.
+ */
+public final class ClusterRenderer {
+    /**
+     * The container's fixed start-up, run by bash with the ray start flags as "$@" (never parsed
+     * as shell text). It (1) raises the open-files limit as KubeRay does, (2) finds this task's address
+     * on the cluster network and passes it as --node-ip-address, because Ray's own guess inside a
+     * Swarm task is the docker_gwbridge address that no other node can reach, and (3) on workers waits
+     * for the head's GCS, as KubeRay's init container does.
+     */
+    static final String START_SCRIPT = """
+            ulimit -n "${RAY_START_ULIMIT_OPEN_FILES:-65536}" 2>/dev/null || true
+            if [ -n "${SWARMRAY_NODE_SUBNET:-}" ]; then
+              py=$(command -v python3 || command -v python) || { echo "swarmray: no python in the image to find the node address" >&2; exit 1; }
+              node_ip=$("$py" -c '
+            import ipaddress, socket, sys
+            net = ipaddress.ip_network(sys.argv[1], strict=False)
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.connect((str(net.network_address + 1), 9))
+            ip = s.getsockname()[0]
+            if ipaddress.ip_address(ip) not in net:
+                sys.exit("swarmray: this task has no address in the cluster network " + sys.argv[1])
+            print(ip)
+            ' "$SWARMRAY_NODE_SUBNET") || exit 1
+              set -- "$@" "--node-ip-address=$node_ip"
+            fi
+            if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
+              until ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" >/dev/null 2>&1; do
+                echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS"
+                sleep 2
+              done
+            fi
+            exec ray start "$@"
+            """;
+    static final String HEAD_ALIAS = "head";
+    private static final long STOP_GRACE = Duration.ofSeconds(5).toNanos();
+
+    private ClusterRenderer() {
+    }
+
+    /** Everything the cluster needs. {@code subnet} is null until the network exists: then only the network is desired. */
+    public static DesiredCluster render(RayCluster cluster, String subnet) {
+        DesiredNetwork network = new DesiredNetwork(Names.network(cluster.name()), baseLabels(cluster));
+        List<DesiredService> services = new ArrayList<>();
+        if (subnet != null && !cluster.suspend()) {
+            services.add(service(cluster, cluster.head(), subnet));
+            for (GroupSpec g : cluster.workerGroups()) {
+                services.add(service(cluster, g, subnet));
+            }
+        }
+        return new DesiredCluster(cluster.name(), network, services, generation(cluster));
+    }
+
+    /** The spec's own hash, reported as observedGeneration: it changes exactly when the spec does. */
+    public static String generation(RayCluster cluster) {
+        return SpecHash.of(cluster.toString());
+    }
+
+    static String serviceName(RayCluster cluster, GroupSpec g) {
+        return g.type() == NodeType.HEAD ? Names.headService(cluster.name()) : Names.workerService(cluster.name(), g.groupName());
+    }
+
+    static DesiredService service(RayCluster cluster, GroupSpec g, String subnet) {
+        var c = g.template().container();
+        TreeMap<String, String> labels = baseLabels(cluster);
+        labels.put(Labels.NODE_TYPE, g.type().label());
+        labels.put(Labels.GROUP, g.groupName());
+        List<String> command = List.of("/bin/bash", "-c", START_SCRIPT, "swarmray-start");
+        boolean head = g.type() == NodeType.HEAD;
+        DesiredService s = new DesiredService(serviceName(cluster, g), labels, c.image(), command,
+                RayStartCommand.args(cluster, g), env(cluster, g, subnet), mounts(g), resources(g), placement(g),
+                head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
+                c.ports().stream().filter(p -> p.hostPort() > 0)
+                        .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
+                healthCheck(g), STOP_GRACE);
+        TreeMap<String, String> withHash = new TreeMap<>(labels);
+        withHash.put(Labels.SPEC_HASH, s.hash());
+        return new DesiredService(s.name(), withHash, s.image(), s.command(), s.args(), s.env(), s.mounts(),
+                s.resources(), s.placement(), s.replicas(), s.network(), s.networkAliases(), s.ports(), s.healthCheck(),
+                s.stopGracePeriodNanos());
+    }
+
+    /** Cluster-wide labels: the user's metadata.labels, then ours (ours win). */
+    static TreeMap<String, String> baseLabels(RayCluster cluster) {
+        TreeMap<String, String> labels = new TreeMap<>();
+        if (cluster.labels() != null) {
+            labels.putAll(cluster.labels());
+        }
+        labels.put(Labels.CLUSTER, cluster.name());
+        labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+        labels.put(Labels.STACK_NAMESPACE, cluster.name());
+        return labels;
+    }
+
+    /**
+     * KubeRay's variables (ray-contract.md), then the user's (which win, as under KubeRay), then
+     * SwarmRay's start-up inputs. Values are escaped for Swarm's own template expansion of Env.
+     */
+    static List<String> env(RayCluster cluster, GroupSpec g, String subnet) {
+        boolean head = g.type() == NodeType.HEAD;
+        int port = RayStartCommand.gcsPort(cluster);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RAY_CLUSTER_NAME", cluster.name());
+        env.put("RAY_ADDRESS", head ? "127.0.0.1:" + port : RayStartCommand.headAddress(cluster));
+        env.put("RAY_PORT", String.valueOf(port));
+        if (!head) {
+            env.put("FQ_RAY_IP", Names.headService(cluster.name()));
+        }
+        env.put("RAY_NODE_TYPE_NAME", g.groupName());
+        for (var e : g.template().container().env()) {
+            env.put(e.name(), SwarmTemplates.escape(e.value()));
+        }
+        // Fixed text, expanded by Swarm per task: a unique id for each replica.
+        env.put("RAY_CLOUD_INSTANCE_ID", "{{.Task.ID}}");
+        if (!g.rayStartParams().containsKey("node-ip-address")) {
+            env.put("SWARMRAY_NODE_SUBNET", subnet);
+        }
+        if (!head) {
+            env.put("SWARMRAY_WAIT_FOR_GCS", RayStartCommand.params(cluster, g).get("address"));
+        }
+        List<String> out = new ArrayList<>();
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+
+    static List<Mount> mounts(GroupSpec g) {
+        var c = g.template().container();
+        Map<String, Volume> volumes = new LinkedHashMap<>();
+        g.template().volumes().forEach(v -> volumes.put(v.name(), v));
+        List<Mount> out = new ArrayList<>();
+        boolean userShm = c.volumeMounts().stream().anyMatch(m -> m.mountPath().equals("/dev/shm"));
+        if (!userShm) {
+            // Ray's object store lives in /dev/shm; Docker's default is 64 MB. KubeRay mounts a memory emptyDir.
+            BigDecimal memory = c.resources().limits().get("memory");
+            out.add(new Mount(MountType.TMPFS, null, "/dev/shm", false, memory == null ? 0 : Quantity.ceil(memory)));
+        }
+        for (var m : c.volumeMounts()) {
+            Volume v = volumes.get(m.name());
+            String target = SwarmTemplates.escape(m.mountPath());
+            switch (v.kind()) {
+                case HOST_PATH -> out.add(new Mount(MountType.BIND, SwarmTemplates.escape(v.hostPath()), target, m.readOnly(), 0));
+                case EMPTY_DIR -> out.add(new Mount(MountType.VOLUME, null, target, m.readOnly(), 0));
+                case MEMORY -> out.add(new Mount(MountType.TMPFS, null, target, m.readOnly(),
+                        v.sizeLimitBytes() == null ? 0 : v.sizeLimitBytes()));
+            }
+        }
+        return out;
+    }
+
+    static DesiredService.Resources resources(GroupSpec g) {
+        var r = g.template().container().resources();
+        return new DesiredService.Resources(nanoCpus(r.limits().get("cpu")), bytes(r.limits().get("memory")),
+                nanoCpus(r.requests().get("cpu")), bytes(r.requests().get("memory")));
+    }
+
+    private static long nanoCpus(BigDecimal cpus) {
+        return cpus == null ? 0 : Quantity.nanos(cpus);
+    }
+
+    private static long bytes(BigDecimal q) {
+        return q == null ? 0 : Quantity.ceil(q);
+    }
+
+    static DesiredService.Placement placement(GroupSpec g) {
+        List<String> constraints = new ArrayList<>();
+        if (g.type() == NodeType.HEAD && g.placement().pinToManager()) {
+            constraints.add("node.role==manager");
+        }
+        g.template().nodeSelector().forEach((k, v) -> constraints.add("node.labels." + k + "==" + v));
+        constraints.addAll(g.placement().constraints());
+        return new DesiredService.Placement(constraints, g.placement().spread(), g.placement().maxReplicasPerNode());
+    }
+
+    /** Ray's own health URLs (KubeRay's probes): the raylet on every node, and the GCS on the head. */
+    static HealthCheck healthCheck(GroupSpec g) {
+        int agent = RayStartCommand.intParam(g, "dashboard-agent-listen-port", RayStartCommand.DEFAULT_AGENT_PORT);
+        String test = "wget -T 2 -q -O- http://localhost:" + agent + "/api/local_raylet_healthz | grep success";
+        long timeout = Duration.ofSeconds(3).toNanos();
+        if (g.type() == NodeType.HEAD) {
+            int dashboard = RayStartCommand.intParam(g, "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+            test += " && wget -T 10 -q -O- http://localhost:" + dashboard + "/api/gcs_healthz | grep success";
+            timeout = Duration.ofSeconds(13).toNanos();
+        }
+        return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), timeout, 6,
+                Duration.ofSeconds(60).toNanos());
+    }
+}

@@ -1,0 +1,44 @@
+package io.swarmray.render;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * A Swarm service as SwarmRay wants it, in plain values: what {@code render} produces and the
+ * {@code swarm} package turns into a Docker API spec. Its {@link #hash()} identifies the content,
+ * so a service whose stored hash label matches needs no update.
+ */
+public record DesiredService(String name, SortedMap<String, String> labels, String image, List<String> command,
+                             List<String> args, List<String> env, List<Mount> mounts, Resources resources,
+                             Placement placement, int replicas, String network, List<String> networkAliases,
+                             List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos) {
+
+    public enum MountType { BIND, VOLUME, TMPFS }
+
+    /** @param tmpfsSizeBytes 0 for Docker's default */
+    public record Mount(MountType type, String source, String target, boolean readOnly, long tmpfsSizeBytes) {
+    }
+
+    /** 0 means "not set" for every field. */
+    public record Resources(long limitNanoCpus, long limitMemoryBytes, long reserveNanoCpus, long reserveMemoryBytes) {
+    }
+
+    public record Placement(List<String> constraints, List<String> spread, int maxReplicasPerNode) {
+    }
+
+    /** A port published in host mode (Swarm's routing mesh needs IPVS, which many kernels lack). */
+    public record PublishedPort(int target, int published, String protocol) {
+    }
+
+    public record HealthCheck(List<String> test, long intervalNanos, long timeoutNanos, int retries,
+                              long startPeriodNanos) {
+    }
+
+    /** Hex SHA-256 of everything but the hash label itself; the record's text form is canonical (sorted maps, lists). */
+    public String hash() {
+        var copy = new java.util.TreeMap<>(labels);
+        copy.remove(Labels.SPEC_HASH);
+        return SpecHash.of(new DesiredService(name, copy, image, command, args, env, mounts, resources, placement,
+                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos).toString());
+    }
+}

@@ -1,0 +1,168 @@
+package io.swarmray.spec;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Typed access to one parsed YAML document. Every wrong type becomes an error with the field path,
+ * every field we do not use a warning; reading goes on, so one pass reports all problems.
+ */
+final class FieldReader {
+    private final String file;
+    private final int document;
+    final List<SpecIssue> errors = new ArrayList<>();
+    final List<SpecIssue> warnings = new ArrayList<>();
+
+    FieldReader(String file, int document) {
+        this.file = file;
+        this.document = document;
+    }
+
+    void error(String path, String message) {
+        errors.add(new SpecIssue(file, document, path, message));
+    }
+
+    void warn(String path, String message) {
+        warnings.add(new SpecIssue(file, document, path, message));
+    }
+
+    static String typeName(Object v) {
+        if (v instanceof Map) {
+            return "a map";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        if (v instanceof String) {
+            return "a string";
+        }
+        if (v instanceof Boolean) {
+            return "a boolean";
+        }
+        if (v instanceof Number) {
+            return "a number";
+        }
+        return v == null ? "null" : "a " + v.getClass().getSimpleName();
+    }
+
+    /** The map at {@code path}, an empty map when absent, null (and an error) when of another type. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map(Object v, String path) {
+        if (v == null) {
+            return Map.of();
+        }
+        if (v instanceof Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                if (!(k instanceof String)) {
+                    error(path, "key " + k + " must be a string");
+                    return null;
+                }
+            }
+            return (Map<String, Object>) m;
+        }
+        error(path, "must be a map, got " + typeName(v));
+        return null;
+    }
+
+    List<Object> list(Object v, String path) {
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> l) {
+            return new ArrayList<>(l);
+        }
+        error(path, "must be a list, got " + typeName(v));
+        return null;
+    }
+
+    /** A string; null when absent. Numbers and booleans are taken as text, with a warning (KubeRay wants strings). */
+    String string(Object v, String path) {
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            warn(path, "should be a quoted string for KubeRay (\"" + v + "\"); taken as text");
+            return String.valueOf(v);
+        }
+        error(path, "must be a string, got " + typeName(v));
+        return null;
+    }
+
+    /** An integer within [min, max]; {@code dflt} when absent. */
+    int integer(Object v, String path, int dflt, int min, int max) {
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+            BigInteger n = new BigInteger(v.toString());
+            if (n.compareTo(BigInteger.valueOf(min)) < 0) {
+                error(path, n + " must be at least " + min);
+            } else if (n.compareTo(BigInteger.valueOf(max)) > 0) {
+                error(path, n + " must be at most " + max);
+            } else {
+                return n.intValue();
+            }
+            return dflt;
+        }
+        error(path, "must be an integer, got " + typeName(v) + " (" + abbreviate(v) + ")");
+        return dflt;
+    }
+
+    boolean bool(Object v, String path, boolean dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        error(path, "must be true or false, got " + typeName(v));
+        return dflt;
+    }
+
+    /** A Kubernetes quantity given as a number or a string. */
+    BigDecimal quantity(Object v, String path) {
+        if (v instanceof Integer || v instanceof Long || v instanceof BigInteger || v instanceof String
+                || v instanceof Double) {
+            try {
+                return Quantity.parse(v instanceof Double d ? BigDecimal.valueOf(d).toPlainString() : v.toString());
+            } catch (IllegalArgumentException e) {
+                error(path, e.getMessage());
+                return null;
+            }
+        }
+        error(path, "must be a quantity (a number or a string like 500m or 4Gi), got " + typeName(v));
+        return null;
+    }
+
+    /** Warns about every key of {@code m} outside {@code used}, with {@code why} as the reason. */
+    void ignoreOthers(Map<String, Object> m, String path, Collection<String> used, String why) {
+        for (String k : m.keySet()) {
+            if (!used.contains(k)) {
+                warn(join(path, k), why);
+            }
+        }
+    }
+
+    /** Warns, for each of {@code known} present in {@code m}, that it has no meaning on Swarm. */
+    void noSwarmMeaning(Map<String, Object> m, String path, Set<String> known) {
+        for (String k : known) {
+            if (m.containsKey(k)) {
+                warn(join(path, k), "has no meaning on Docker Swarm; ignored");
+            }
+        }
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    static String abbreviate(Object v) {
+        String s = String.valueOf(v);
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}

@@ -1,0 +1,77 @@
+package io.swarmray.spec;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * A validated RayCluster (ray.io/v1), reduced to what has a meaning on Swarm. Defaults are
+ * already applied; everything here is safe to render. Immutable.
+ *
+ * @param file the spec file (relative display path) that declares it
+ * @param annotations {@code metadata.annotations}; the {@code swarmray.io/} ones steer Swarm-only settings
+ */
+public record RayCluster(String name, String file, Map<String, String> labels, Map<String, String> annotations,
+                         String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups) {
+
+    public enum NodeType {
+        HEAD, WORKER;
+
+        /** The value of the {@code ray.io/node-type} label, as KubeRay writes it. */
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** The head group or one worker group. The head has {@code groupName} "headgroup" and 1 replica. */
+    public record GroupSpec(NodeType type, String groupName, int replicas, int minReplicas, int maxReplicas,
+                            SortedMap<String, String> rayStartParams, SortedMap<String, BigDecimal> rayResources,
+                            PodTemplate template, Placement placement) {
+
+        /** KubeRay's rule: clamp(replicas, minReplicas, maxReplicas). */
+        public int effectiveReplicas() {
+            return Math.max(minReplicas, Math.min(replicas, maxReplicas));
+        }
+    }
+
+    /**
+     * Swarm placement beyond {@code nodeSelector}, from the group's {@code swarmray.io/} annotations.
+     *
+     * @param constraints        extra Swarm constraints, e.g. {@code node.platform.arch==x86_64}
+     * @param spread             placement preferences, each a node attribute to spread over
+     * @param maxReplicasPerNode 0 for no limit
+     * @param pinToManager       the head runs on a manager unless told otherwise
+     */
+    public record Placement(List<String> constraints, List<String> spread, int maxReplicasPerNode,
+                            boolean pinToManager) {
+    }
+
+    public record PodTemplate(Map<String, String> annotations, Container container, List<Volume> volumes,
+                              SortedMap<String, String> nodeSelector) {
+    }
+
+    public record Container(String image, List<EnvVar> env, List<Port> ports, Resources resources,
+                            List<VolumeMount> volumeMounts) {
+    }
+
+    public record EnvVar(String name, String value) {
+    }
+
+    /** A container port; {@code hostPort} (0 = none) publishes it on the node, Swarm's host mode. */
+    public record Port(String name, int containerPort, int hostPort, String protocol) {
+    }
+
+    /** Parsed Kubernetes quantities by resource name ("cpu", "memory", "nvidia.com/gpu", ...). */
+    public record Resources(SortedMap<String, BigDecimal> limits, SortedMap<String, BigDecimal> requests) {
+    }
+
+    public enum VolumeKind { HOST_PATH, EMPTY_DIR, MEMORY }
+
+    /** hostPath (bind mount), emptyDir (anonymous volume) or emptyDir medium Memory (tmpfs). */
+    public record Volume(String name, VolumeKind kind, String hostPath, Long sizeLimitBytes) {
+    }
+
+    public record VolumeMount(String name, String mountPath, boolean readOnly) {
+    }
+}

@@ -1,0 +1,133 @@
+package io.swarmray.spec;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The watched directory: which spec files exist and what they say. {@link #scan()} reads only files
+ * that changed, and only once they have been still for a moment: an editor's half-written file is
+ * never acted on. Hidden files, editor leftovers and sub-directories (the status directory) are ignored.
+ */
+public final class SpecDirectory {
+    /** A file modified more recently than this is probably still being written: look again later. */
+    static final long SETTLE_MILLIS = 300;
+
+    /** What a scan did: the clusters whose spec view changed, and whether a file must be looked at again soon. */
+    public record ScanResult(Set<String> changedClusters, boolean unsettled) {
+    }
+
+    private record Stamp(long size, long modifiedMillis, Object fileKey) {
+    }
+
+    private final Path dir;
+    private final SpecParser parser;
+    private final SpecRegistry registry;
+    private final Map<String, Stamp> read = new HashMap<>();
+
+    public SpecDirectory(Path dir, SpecParser parser, SpecRegistry registry) {
+        this.dir = dir;
+        this.parser = parser;
+        this.registry = registry;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public static boolean isSpecFileName(String name) {
+        return (name.endsWith(".yaml") || name.endsWith(".yml")) && !name.startsWith(".") && !name.startsWith("#");
+    }
+
+    public synchronized ScanResult scan(long nowMillis) throws IOException {
+        Set<String> changed = new HashSet<>();
+        boolean unsettled = false;
+        Set<String> present = new TreeSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!isSpecFileName(name)) {
+                    continue;
+                }
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException gone) {
+                    continue; // vanished (dangling link or deleted meanwhile): treated as absent
+                }
+                if (attrs.isDirectory()) {
+                    continue;
+                }
+                String display = displayName(p);
+                present.add(display);
+                Stamp stamp = new Stamp(attrs.size(), attrs.lastModifiedTime().toMillis(), attrs.fileKey());
+                if (stamp.equals(read.get(display))) {
+                    continue;
+                }
+                if (nowMillis - stamp.modifiedMillis() < SETTLE_MILLIS) {
+                    unsettled = true;
+                    continue;
+                }
+                SpecFile parsed = readFile(p, display, attrs);
+                if (parsed == null) {
+                    unsettled = true;
+                    continue;
+                }
+                read.put(display, stamp);
+                changed.addAll(registry.update(parsed));
+            }
+        }
+        for (String gone : new HashSet<>(registry.fileNames())) {
+            if (!present.contains(gone)) {
+                read.remove(gone);
+                changed.addAll(registry.remove(gone));
+            }
+        }
+        return new ScanResult(changed, unsettled);
+    }
+
+    /** Parses the file; null when it changed while being read (look again later). */
+    private SpecFile readFile(Path p, String display, BasicFileAttributes before) throws IOException {
+        if (Files.isSymbolicLink(p)) {
+            Path target = p.toRealPath();
+            if (!target.startsWith(dir.toRealPath())) {
+                return refused(display, "is a symbolic link to " + target + ", outside the specs directory; refused");
+            }
+        }
+        if (before.size() > parser.maxBytes()) {
+            return parser.tooLarge(display, before.size());
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(p);
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            return refused(display, "cannot be read: " + e.getMessage());
+        }
+        BasicFileAttributes after = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isSymbolicLink(p) && (after.size() != content.length
+                || after.lastModifiedTime().toMillis() != before.lastModifiedTime().toMillis())) {
+            return null;
+        }
+        return parser.parse(display, content);
+    }
+
+    private static SpecFile refused(String display, String why) {
+        return new SpecFile(display, java.util.List.of(), java.util.List.of(new SpecIssue(display, -1, "", why)), java.util.List.of());
+    }
+
+    /** The path users see in errors: the specs directory as configured, then the file name. */
+    private String displayName(Path p) {
+        return dir.resolve(p.getFileName()).toString();
+    }
+}

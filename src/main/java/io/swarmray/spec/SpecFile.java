@@ -1,0 +1,26 @@
+package io.swarmray.spec;
+
+import java.util.List;
+
+/**
+ * What one spec file says: the clusters it declares (valid or not) and the problems found.
+ *
+ * @param errors problems of the file as a whole (unreadable, not YAML, too large); when present,
+ *               {@code clusters} may be incomplete and nothing in the file is acted on
+ */
+public record SpecFile(String file, List<Declared> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
+
+    /**
+     * One RayCluster document.
+     *
+     * @param name    the cluster name as written, or null when unreadable
+     * @param cluster the validated cluster, or null when {@code errors} is not empty
+     */
+    public record Declared(int document, String name, RayCluster cluster, List<SpecIssue> errors,
+                           List<SpecIssue> warnings) {
+    }
+
+    public boolean readable() {
+        return errors.isEmpty();
+    }
+}

@@ -1,0 +1,21 @@
+package io.swarmray.spec;
+
+/**
+ * One error or warning about a spec file, pinned to the file, the YAML document (0-based, as
+ * users count `---` separated documents in tools like yq) and the field path.
+ * Rendered as {@code specs/llm.yaml[0] spec.workerGroupSpecs[1].minReplicas: 5 is greater than maxReplicas 2}.
+ */
+public record SpecIssue(String file, int document, String field, String message) {
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(file);
+        if (document >= 0) {
+            s.append('[').append(document).append(']');
+        }
+        if (field != null && !field.isEmpty()) {
+            s.append(' ').append(field);
+        }
+        return s.append(": ").append(message).toString();
+    }
+}

@@ -1,0 +1,151 @@
+package io.swarmray.spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the spec files say, cluster by cluster, keeping the last good spec of each cluster.
+ * <ul>
+ * <li>A file that turns invalid (bad YAML, a bad field) keeps its clusters at their last good spec,
+ * with the errors attached: only a valid file that no longer declares a cluster, or deleting the
+ * file, removes a cluster.</li>
+ * <li>Two files declaring one name: the file seen first keeps it; the other gets an error naming both.</li>
+ * </ul>
+ * Thread-safe; every change returns the names of the clusters whose view changed.
+ */
+public final class SpecRegistry {
+
+    /** A cluster as the spec files declare it. {@code spec} is null when it was never valid. */
+    public record ClusterSpec(String name, String file, RayCluster spec, List<SpecIssue> errors, List<SpecIssue> warnings) {
+    }
+
+    /** One spec file's state, as served to users (a file that yields no cluster has no other place for its errors). */
+    public record FileState(String file, List<String> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
+    }
+
+    private record Tracked(SpecFile parsed, long seenOrder, Set<String> claimed) {
+    }
+
+    private final Map<String, Tracked> files = new HashMap<>();
+    private Map<String, ClusterSpec> clusters = Map.of();
+    private Map<String, FileState> fileStates = Map.of();
+    private long order;
+
+    /** A new reading of a file (new or changed). */
+    public synchronized Set<String> update(SpecFile parsed) {
+        Tracked old = files.get(parsed.file());
+        files.put(parsed.file(), new Tracked(parsed, old == null ? order++ : old.seenOrder(), old == null ? Set.of() : old.claimed()));
+        return recompute();
+    }
+
+    /** The file is gone: its clusters are to be torn down (unless another file declares them). */
+    public synchronized Set<String> remove(String file) {
+        if (files.remove(file) == null) {
+            return Set.of();
+        }
+        return recompute();
+    }
+
+    public synchronized ClusterSpec cluster(String name) {
+        return clusters.get(name);
+    }
+
+    public synchronized List<ClusterSpec> clusters() {
+        return List.copyOf(clusters.values());
+    }
+
+    public synchronized List<FileState> files() {
+        return fileStates.values().stream().sorted((a, b) -> a.file().compareTo(b.file())).toList();
+    }
+
+    public synchronized Set<String> fileNames() {
+        return Set.copyOf(files.keySet());
+    }
+
+    private Set<String> recompute() {
+        Map<String, ClusterSpec> next = new LinkedHashMap<>();
+        Map<String, FileState> nextFiles = new LinkedHashMap<>();
+        List<Map.Entry<String, Tracked>> ordered = new ArrayList<>(files.entrySet());
+        ordered.sort((a, b) -> Long.compare(a.getValue().seenOrder(), b.getValue().seenOrder()));
+        for (var e : ordered) {
+            String file = e.getKey();
+            SpecFile parsed = e.getValue().parsed();
+            List<SpecIssue> fileErrors = new ArrayList<>(parsed.errors());
+            List<SpecIssue> fileWarnings = new ArrayList<>(parsed.warnings());
+            Map<String, SpecFile.Declared> byName = new LinkedHashMap<>();
+            List<SpecIssue> unattributed = new ArrayList<>(parsed.errors());
+            boolean anyInvalid = !parsed.readable();
+            for (SpecFile.Declared d : parsed.clusters()) {
+                fileErrors.addAll(d.errors());
+                fileWarnings.addAll(d.warnings());
+                anyInvalid |= d.cluster() == null;
+                if (d.name() == null || Names.dnsLabelProblem(d.name()) != null) {
+                    unattributed.addAll(d.errors());
+                } else if (byName.containsKey(d.name())) {
+                    SpecIssue dup = new SpecIssue(file, d.document(), "metadata.name",
+                            "cluster '" + d.name() + "' is declared twice in this file; this declaration is ignored");
+                    fileErrors.add(dup);
+                } else {
+                    byName.put(d.name(), d);
+                }
+            }
+            // An invalid file keeps every cluster it declared before: it must never tear one down.
+            Set<String> claimed = new LinkedHashSet<>(byName.keySet());
+            if (anyInvalid) {
+                claimed.addAll(e.getValue().claimed());
+            }
+            Set<String> owned = new LinkedHashSet<>();
+            for (String name : claimed) {
+                ClusterSpec holder = next.get(name);
+                if (holder != null) {
+                    SpecFile.Declared d = byName.get(name);
+                    fileErrors.add(new SpecIssue(file, d == null ? -1 : d.document(), "metadata.name",
+                            "cluster '" + name + "' is already declared in " + holder.file() + "; this declaration is ignored"));
+                    continue;
+                }
+                owned.add(name);
+                SpecFile.Declared d = byName.get(name);
+                List<SpecIssue> errors = new ArrayList<>(unattributed);
+                List<SpecIssue> warnings = new ArrayList<>();
+                RayCluster spec = previousSpec(name);
+                if (d != null) {
+                    errors.addAll(d.errors());
+                    warnings.addAll(d.warnings());
+                    if (d.cluster() != null) {
+                        spec = d.cluster();
+                    }
+                }
+                next.put(name, new ClusterSpec(name, file, spec, List.copyOf(errors), List.copyOf(warnings)));
+            }
+            files.put(file, new Tracked(parsed, e.getValue().seenOrder(), Set.copyOf(claimed)));
+            nextFiles.put(file, new FileState(file, List.copyOf(owned), List.copyOf(fileErrors), List.copyOf(fileWarnings)));
+        }
+        Set<String> changed = new HashSet<>();
+        for (String name : union(clusters.keySet(), next.keySet())) {
+            if (!Objects.equals(clusters.get(name), next.get(name))) {
+                changed.add(name);
+            }
+        }
+        clusters = next;
+        fileStates = nextFiles;
+        return changed;
+    }
+
+    private RayCluster previousSpec(String name) {
+        ClusterSpec c = clusters.get(name);
+        return c == null ? null : c.spec();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new HashSet<>(a);
+        s.addAll(b);
+        return s;
+    }
+}

@@ -1,0 +1,200 @@
+package io.swarmray.status;
+
+import io.swarmray.render.RayStartCommand;
+import io.swarmray.spec.Names;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.RayCluster.GroupSpec;
+import io.swarmray.spec.SpecIssue;
+import io.swarmray.spec.SpecRegistry.ClusterSpec;
+import io.swarmray.swarm.ObservedService;
+import io.swarmray.swarm.ObservedTask;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Status from what was observed, never from what was asked: a pure function of the spec view, the
+ * observed services and tasks, the previous status (for transition times) and the clock.
+ */
+public final class StatusCalculator {
+    /** A task failure older than this no longer counts as a current ReplicaFailure. */
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(2);
+
+    private StatusCalculator() {
+    }
+
+    /** What one reconcile saw and did. {@code problem} is a failure of the reconcile itself (Docker refused, ...). */
+    public record Observation(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
+                              boolean deleting, String problem) {
+    }
+
+    public static ClusterStatus compute(String name, Observation o, ClusterStatus previous, Instant now) {
+        RayCluster spec = o.spec() == null ? null : o.spec().spec();
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        if (o.spec() != null) {
+            o.spec().errors().stream().map(SpecIssue::toString).forEach(errors::add);
+            o.spec().warnings().stream().map(SpecIssue::toString).forEach(warnings::add);
+        }
+        if (o.problem() != null) {
+            errors.add(o.problem());
+        }
+        List<Condition> conditions = new ArrayList<>();
+        List<ClusterStatus.GroupStatus> groups = new ArrayList<>();
+        String t = now.toString();
+        if (spec == null) {
+            String state = o.deleting() ? "deleting" : "failed";
+            return new ClusterStatus(name, state, 0, 0, 0, 0, 0, "0", "0", "0", Map.of(), null, null, t, conditions,
+                    groups, o.spec() == null ? null : o.spec().file(), errors, warnings);
+        }
+        int desired = 0;
+        int available = 0;
+        int ready = 0;
+        int min = 0;
+        int max = 0;
+        List<String> failures = new ArrayList<>();
+        GroupCount head = count(Names.headService(name), o, now);
+        if (head.failure != null) {
+            failures.add("head: " + head.failure);
+        }
+        for (GroupSpec g : spec.workerGroups()) {
+            String svc = Names.workerService(name, g.groupName());
+            GroupCount c = count(svc, o, now);
+            int want = spec.suspend() ? 0 : g.effectiveReplicas();
+            groups.add(new ClusterStatus.GroupStatus(g.groupName(), svc, want, c.available, c.ready, c.failure));
+            if (c.failure != null) {
+                failures.add("group " + g.groupName() + ": " + c.failure);
+            }
+            desired += want;
+            available += c.available;
+            ready += Math.min(c.ready, want);
+            min = saturatedAdd(min, g.minReplicas());
+            max = saturatedAdd(max, g.maxReplicas());
+        }
+        boolean headReady = head.ready > 0;
+        boolean allReady = headReady && groups.stream().allMatch(g -> g.readyReplicas() >= g.desiredReplicas());
+        String state;
+        if (spec.suspend()) {
+            state = o.services().isEmpty() ? "suspended" : "suspending";
+            conditions.add(cond(previous, Condition.SUSPENDED, o.services().isEmpty(), "Suspended",
+                    o.services().isEmpty() ? "spec.suspend is true: Ray services removed, network kept" : "removing Ray services", t));
+        } else {
+            state = allReady ? "ready" : "provisioning";
+            conditions.add(cond(previous, Condition.HEAD_READY, headReady, headReady ? "HeadTaskRunning" : "HeadTaskNotReady",
+                    headReady ? "the head task passes Ray's health check" : "head task: " + head.state, t));
+            Condition prevProvisioned = previous == null ? null : previous.condition(Condition.PROVISIONED);
+            boolean provisioned = allReady || (prevProvisioned != null && prevProvisioned.isTrue()
+                    && Objects.equals(previous.observedGeneration(), o.spec() == null ? null : generation(spec)));
+            conditions.add(cond(previous, Condition.PROVISIONED, provisioned, provisioned ? "AllServicesReady" : "ServicesNotReady",
+                    provisioned ? "every service reached its desired ready replicas" : ready + "/" + desired + " workers ready", t));
+            boolean failing = !failures.isEmpty() && !allReady;
+            conditions.add(cond(previous, Condition.REPLICA_FAILURE, failing, failing ? "TaskFailed" : "NoFailure",
+                    failing ? String.join("; ", failures) : "", t));
+        }
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("client", String.valueOf(RayStartCommand.intParam(spec.head(), "ray-client-server-port", 10001)));
+        endpoints.put("dashboard", String.valueOf(RayStartCommand.intParam(spec.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT)));
+        endpoints.put("gcs-server", String.valueOf(RayStartCommand.gcsPort(spec)));
+        endpoints.put("metrics", String.valueOf(RayStartCommand.intParam(spec.head(), "metrics-export-port", RayStartCommand.DEFAULT_METRICS_PORT)));
+        return new ClusterStatus(name, state, desired, available, ready, min, max,
+                total(spec, "cpu"), total(spec, "memory"), totalGpu(spec), endpoints,
+                new ClusterStatus.Head(Names.headService(name), headReady, head.state), generation(spec), t,
+                conditions, groups, o.spec().file(), errors, warnings);
+    }
+
+    public static String generation(RayCluster spec) {
+        return io.swarmray.render.ClusterRenderer.generation(spec);
+    }
+
+    private record GroupCount(int available, int ready, String state, String failure) {
+    }
+
+    private static GroupCount count(String serviceName, Observation o, Instant now) {
+        ObservedService svc = o.services().stream().filter(s -> s.name().equals(serviceName)).findFirst().orElse(null);
+        if (svc == null) {
+            return new GroupCount(0, 0, "no service", null);
+        }
+        int available = 0;
+        int ready = 0;
+        String state = "no task";
+        String failure = null;
+        Instant latestFailure = Instant.MIN;
+        for (ObservedTask task : o.tasks()) {
+            if (!task.serviceId().equals(svc.id())) {
+                continue;
+            }
+            if (task.wanted()) {
+                state = task.state() + (task.error() == null ? "" : " (" + task.error() + ")");
+                if (task.running()) {
+                    ready++;
+                }
+                if (task.running() || "starting".equals(task.state())) {
+                    available++;
+                }
+            }
+            if (task.error() != null && ("failed".equals(task.state()) || "rejected".equals(task.state()))) {
+                Instant at = parse(task.timestamp());
+                if (at.isAfter(now.minus(FAILURE_WINDOW)) && at.isAfter(latestFailure)) {
+                    latestFailure = at;
+                    failure = task.error();
+                }
+            }
+        }
+        return new GroupCount(available, ready, state, failure);
+    }
+
+    private static Instant parse(String timestamp) {
+        try {
+            return timestamp == null ? Instant.MIN : Instant.parse(timestamp);
+        } catch (RuntimeException e) {
+            return Instant.MIN;
+        }
+    }
+
+    private static Condition cond(ClusterStatus previous, String type, boolean value, String reason, String message, String now) {
+        String status = value ? "True" : "False";
+        Condition before = previous == null ? null : previous.condition(type);
+        String since = before != null && before.status().equals(status) ? before.lastTransitionTime() : now;
+        return new Condition(type, status, reason, message, since);
+    }
+
+    /** KubeRay's desiredCPU/desiredMemory: requests (else limits) times replicas, head included. */
+    private static String total(RayCluster spec, String resource) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (GroupSpec g : groups(spec)) {
+            var r = g.template().container().resources();
+            BigDecimal each = r.requests().getOrDefault(resource, r.limits().getOrDefault(resource, BigDecimal.ZERO));
+            sum = sum.add(each.multiply(BigDecimal.valueOf(replicas(spec, g))));
+        }
+        return sum.stripTrailingZeros().toPlainString();
+    }
+
+    private static String totalGpu(RayCluster spec) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (GroupSpec g : groups(spec)) {
+            BigDecimal each = RayStartCommand.gpuLimit(g.template().container().resources().limits()).orElse(BigDecimal.ZERO);
+            sum = sum.add(each.multiply(BigDecimal.valueOf(replicas(spec, g))));
+        }
+        return sum.stripTrailingZeros().toPlainString();
+    }
+
+    private static List<GroupSpec> groups(RayCluster spec) {
+        List<GroupSpec> all = new ArrayList<>(spec.workerGroups());
+        all.add(0, spec.head());
+        return all;
+    }
+
+    private static int replicas(RayCluster spec, GroupSpec g) {
+        return spec.suspend() ? 0 : g.type() == RayCluster.NodeType.HEAD ? 1 : g.effectiveReplicas();
+    }
+
+    private static int saturatedAdd(int a, int b) {
+        long s = (long) a + b;
+        return s > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) s;
+    }
+}

@@ -1,0 +1,59 @@
+package io.swarmray.swarm;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks the engine about itself every few seconds, so that health checks and the API can tell
+ * whether the operator can work without calling Docker in a request path.
+ */
+@ApplicationScoped
+public class EngineMonitor {
+    private static final Logger LOG = Logger.getLogger(EngineMonitor.class);
+
+    /** The last answer: info when Docker answered, else the error. */
+    public record EngineState(SwarmInfo info, String error) {
+        public String problem() {
+            return error != null ? "Docker is unreachable: " + error : info.problem();
+        }
+    }
+
+    @Inject
+    SwarmClient swarm;
+
+    private volatile EngineState state = new EngineState(null, "not asked yet");
+    private volatile String lastProblem = "";
+
+    void onStart(@Observes StartupEvent e) {
+        check();
+    }
+
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        EngineState next;
+        try {
+            next = new EngineState(swarm.info(), null);
+        } catch (SwarmException ex) {
+            next = new EngineState(null, ex.getMessage());
+        }
+        state = next;
+        String problem = next.problem() == null ? "" : next.problem();
+        if (!problem.equals(lastProblem)) {
+            if (problem.isEmpty()) {
+                LOG.infof("Docker engine %s (API %s): swarm manager, node %s", next.info().serverVersion(),
+                        next.info().apiVersion(), next.info().nodeId());
+            } else {
+                LOG.errorf("SwarmRay cannot work: %s", problem);
+            }
+            lastProblem = problem;
+        }
+    }
+
+    public EngineState state() {
+        return state;
+    }
+}

@@ -1,0 +1,115 @@
+package io.swarmray.swarm;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ResourceRequirements;
+import com.github.dockerjava.api.model.ResourceSpecs;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceRestartPolicy;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TmpfsOptions;
+import io.swarmray.render.DesiredService;
+import io.swarmray.render.Labels;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@link DesiredService} to docker-java's {@link ServiceSpec}: a mechanical translation, no decisions. */
+final class ServiceSpecs {
+    private ServiceSpecs() {
+    }
+
+    static ServiceSpec toDocker(DesiredService s, Integer forceUpdate) {
+        TreeMap<String, String> containerLabels = new TreeMap<>(s.labels());
+        containerLabels.remove(Labels.SPEC_HASH);
+        var h = s.healthCheck();
+        ContainerSpec container = new ContainerSpec()
+                .withImage(s.image())
+                .withCommand(s.command())
+                .withArgs(s.args())
+                .withEnv(s.env())
+                .withLabels(containerLabels)
+                .withMounts(s.mounts().stream().map(ServiceSpecs::mount).toList())
+                .withHealthCheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
+                        .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()))
+                .withStopGracePeriod(s.stopGracePeriodNanos())
+                .withInit(true);
+        TaskSpec task = new TaskSpec()
+                .withContainerSpec(container)
+                .withResources(resources(s.resources()))
+                .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L))
+                .withPlacement(placement(s.placement()))
+                .withNetworks(List.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())))
+                .withForceUpdate(forceUpdate);
+        return new ServiceSpec()
+                .withName(s.name())
+                .withLabels(s.labels())
+                .withTaskTemplate(task)
+                .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
+                .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(s.ports().stream()
+                        .map(p -> new PortConfig().withTargetPort(p.target()).withPublishedPort(p.published())
+                                .withPublishMode(PortConfig.PublishMode.host)
+                                .withProtocol(p.protocol().equals("udp") ? PortConfigProtocol.UDP : PortConfigProtocol.TCP))
+                        .toList()));
+    }
+
+    private static Mount mount(DesiredService.Mount m) {
+        Mount out = new Mount().withTarget(m.target()).withReadOnly(m.readOnly());
+        switch (m.type()) {
+            case BIND -> out.withType(MountType.BIND).withSource(m.source());
+            case VOLUME -> out.withType(MountType.VOLUME);
+            case TMPFS -> {
+                out.withType(MountType.TMPFS);
+                if (m.tmpfsSizeBytes() > 0) {
+                    out.withTmpfsOptions(new TmpfsOptions().withSizeBytes(m.tmpfsSizeBytes()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ResourceRequirements resources(DesiredService.Resources r) {
+        return new ResourceRequirements().withLimits(specs(r.limitNanoCpus(), r.limitMemoryBytes()))
+                .withReservations(specs(r.reserveNanoCpus(), r.reserveMemoryBytes()));
+    }
+
+    private static ResourceSpecs specs(long nanoCpus, long memory) {
+        ResourceSpecs specs = new ResourceSpecs();
+        if (nanoCpus > 0) {
+            specs.withNanoCPUs(nanoCpus);
+        }
+        if (memory > 0) {
+            specs.withMemoryBytes(memory);
+        }
+        return specs;
+    }
+
+    private static ServicePlacement placement(DesiredService.Placement p) {
+        PlacementWithPreferences out = new PlacementWithPreferences();
+        out.withConstraints(p.constraints());
+        if (p.maxReplicasPerNode() > 0) {
+            out.withMaxReplicas(p.maxReplicasPerNode());
+        }
+        out.preferences = p.spread().stream().map(attr -> Map.of("Spread", Map.of("SpreadDescriptor", attr))).toList();
+        return out;
+    }
+
+    /** docker-java's ServicePlacement lacks Swarm's placement preferences; Jackson writes the subclass's field too. */
+    static final class PlacementWithPreferences extends ServicePlacement {
+        private static final long serialVersionUID = 1L;
+        @JsonProperty("Preferences")
+        List<Map<String, Map<String, String>>> preferences;
+    }
+}
