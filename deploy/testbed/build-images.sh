@@ -43,5 +43,7 @@ fi
 log "docker build swarmray/ray-standin:test"
 docker build -q -t swarmray/ray-standin:test "$ROOT/deploy/ray-standin" >/dev/null 2>"$CACHE/build-standin.log" \
   || { cat "$CACHE/build-standin.log" >&2; exit 1; }
+# A second tag of the same image, for tests that change a cluster's image.
+docker tag swarmray/ray-standin:test swarmray/ray-standin:test2
 docker image prune -f >/dev/null 2>&1 || true
 log "images ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^swarmray/' | tr '\n' ' ')"

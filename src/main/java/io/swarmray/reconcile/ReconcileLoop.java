@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -58,6 +59,11 @@ public class ReconcileLoop {
     private volatile long lastResyncMillis = System.currentTimeMillis();
 
     void onStart(@Observes StartupEvent e) {
+        try {
+            Files.createDirectories(config.specsDir());
+        } catch (IOException ex) {
+            LOG.errorf("cannot create the specs directory %s: %s", config.specsDir(), ex.getMessage());
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
         queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
         for (int i = 0; i < WORKERS; i++) {

@@ -1,5 +1,7 @@
 package io.swarmray.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +44,7 @@ public record ClusterStatus(String name, String state, int desiredWorkerReplicas
                 observedGeneration, time, conditions, groups, file, List.copyOf(more), warnings);
     }
 
+    @JsonIgnore
     public Condition condition(String type) {
         return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElse(null);
     }

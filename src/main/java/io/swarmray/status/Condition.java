@@ -1,5 +1,7 @@
 package io.swarmray.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /** A Kubernetes-style condition; {@code status} is "True" or "False". */
 public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
     public static final String HEAD_READY = "HeadReady";
@@ -7,6 +9,7 @@ public record Condition(String type, String status, String reason, String messag
     public static final String REPLICA_FAILURE = "ReplicaFailure";
     public static final String SUSPENDED = "RayClusterSuspended";
 
+    @JsonIgnore
     public boolean isTrue() {
         return "True".equals(status);
     }

@@ -1,0 +1,154 @@
+package io.swarmray.it;
+
+import static io.restassured.RestAssured.given;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Service;
+import io.restassured.path.json.JsonPath;
+import io.swarmray.render.Labels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Helpers for tests that run the operator against the real swarm: write specs, poll status and Docker. */
+final class SwarmFixture {
+    static final Path SPECS = Path.of("target/it-specs");
+    static final String IMAGE = "swarmray/ray-standin:test";
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private SwarmFixture() {
+    }
+
+    /** Writes a spec file atomically (as editors and `swarmray apply` do). */
+    static Path writeSpec(String file, String yaml) throws IOException {
+        Files.createDirectories(SPECS);
+        Path tmp = SPECS.resolve("." + file + ".tmp");
+        Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+        return Files.move(tmp, SPECS.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void deleteSpec(String file) throws IOException {
+        Files.deleteIfExists(SPECS.resolve(file));
+    }
+
+    /** A cluster: head plus worker groups given as name=replicas. */
+    static String cluster(String name, String image, Map<String, Integer> groups) {
+        StringBuilder y = new StringBuilder("""
+                apiVersion: ray.io/v1
+                kind: RayCluster
+                metadata:
+                  name: %s
+                  labels:
+                    team: it
+                spec:
+                  rayVersion: "2.40.0"
+                  headGroupSpec:
+                    rayStartParams:
+                      num-cpus: "1"
+                    template:
+                      spec:
+                        containers:
+                          - name: ray-head
+                            image: %s
+                            resources:
+                              limits: {cpu: "1", memory: 1Gi}
+                  workerGroupSpecs:
+                """.formatted(name, image));
+        groups.forEach((g, n) -> y.append("""
+                    - groupName: %s
+                      replicas: %d
+                      minReplicas: 0
+                      maxReplicas: 5
+                      rayStartParams: {}
+                      template:
+                        metadata:
+                          annotations:
+                            swarmray.io/constraints: "node.platform.os==linux"
+                        spec:
+                          nodeSelector: {}
+                          containers:
+                            - name: ray-worker
+                              image: %s
+                              env:
+                                - {name: GROUP_NOTE, value: "group %s"}
+                              resources:
+                                limits: {cpu: "500m", memory: 512Mi}
+                                requests: {cpu: "250m", memory: 256Mi}
+                """.formatted(g, n, image, g)));
+        return y.toString();
+    }
+
+    static JsonPath status(String name) {
+        return given().get("/api/v1/rayclusters/" + name).then().extract().jsonPath();
+    }
+
+    static int httpStatus(String name) {
+        return given().get("/api/v1/rayclusters/" + name).then().extract().statusCode();
+    }
+
+    /** Polls until the condition holds; fails with the last seen value. */
+    static <T> T await(String what, Duration timeout, Supplier<T> probe, Predicate<T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = probe.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                last = null;
+            }
+            sleep(500);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last seen: " + last);
+    }
+
+    static JsonPath awaitReady(String name) {
+        return await(name + " ready", READY_TIMEOUT, () -> status(name),
+                s -> "ready".equals(s.getString("status.state")));
+    }
+
+    static List<Service> services(DockerClient docker, String cluster) {
+        return docker.listServicesCmd().withLabelFilter(Map.of(Labels.CLUSTER, cluster)).exec();
+    }
+
+    static Service service(DockerClient docker, String name) {
+        return docker.listServicesCmd().withNameFilter(List.of(name)).exec().stream()
+                .filter(s -> s.getSpec().getName().equals(name)).findFirst().orElse(null);
+    }
+
+    static Map<String, Long> versions(DockerClient docker, String cluster) {
+        return services(docker, cluster).stream().collect(java.util.stream.Collectors.toMap(
+                s -> s.getSpec().getName(), s -> s.getVersion().getIndex()));
+    }
+
+    /** Runs a docker CLI command (for what users type: docker stack ...); returns stdout. */
+    static String dockerCli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
