@@ -5,7 +5,9 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import io.swarmray.render.ImageRewrites;
 
 /**
  * The operator's settings (application.properties, or environment variables such as
@@ -33,6 +35,14 @@ public interface Config {
     /** Largest spec file read, in bytes. */
     @WithDefault("1048576")
     int maxSpecBytes();
+
+    /** Image rewrite rules FROM=TO (see ImageRewrites), comma-separated. */
+    @WithName("image-rewrites")
+    Optional<List<String>> imageRewriteRules();
+
+    default ImageRewrites images() {
+        return imageRewriteRules().map(ImageRewrites::parse).orElse(ImageRewrites.NONE);
+    }
 
     default Path statusDir() {
         return statusDirSetting().orElse(specsDir().resolve(".status"));

@@ -85,7 +85,7 @@ public class ClusterReconciler {
     private Duration apply(ClusterSpec spec, List<ObservedService> services, List<ObservedNetwork> networks) {
         String name = spec.name();
         ObservedNetwork network = networks.stream().filter(n -> n.name().equals(Names.network(name))).findFirst().orElse(null);
-        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network == null ? null : network.subnet());
+        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network == null ? null : network.subnet(), config.images());
         if (network == null) {
             LOG.infof("cluster %s: creating network %s", name, desired.network().name());
             swarm.createNetwork(desired.network());

@@ -61,13 +61,13 @@ public final class ClusterRenderer {
     }
 
     /** Everything the cluster needs. {@code subnet} is null until the network exists: then only the network is desired. */
-    public static DesiredCluster render(RayCluster cluster, String subnet) {
+    public static DesiredCluster render(RayCluster cluster, String subnet, ImageRewrites images) {
         DesiredNetwork network = new DesiredNetwork(Names.network(cluster.name()), baseLabels(cluster));
         List<DesiredService> services = new ArrayList<>();
         if (subnet != null && !cluster.suspend()) {
-            services.add(service(cluster, cluster.head(), subnet));
+            services.add(service(cluster, cluster.head(), subnet, images));
             for (GroupSpec g : cluster.workerGroups()) {
-                services.add(service(cluster, g, subnet));
+                services.add(service(cluster, g, subnet, images));
             }
         }
         return new DesiredCluster(cluster.name(), network, services, generation(cluster));
@@ -82,14 +82,14 @@ public final class ClusterRenderer {
         return g.type() == NodeType.HEAD ? Names.headService(cluster.name()) : Names.workerService(cluster.name(), g.groupName());
     }
 
-    static DesiredService service(RayCluster cluster, GroupSpec g, String subnet) {
+    static DesiredService service(RayCluster cluster, GroupSpec g, String subnet, ImageRewrites images) {
         var c = g.template().container();
         TreeMap<String, String> labels = baseLabels(cluster);
         labels.put(Labels.NODE_TYPE, g.type().label());
         labels.put(Labels.GROUP, g.groupName());
         List<String> command = List.of("/bin/bash", "-c", START_SCRIPT, "swarmray-start");
         boolean head = g.type() == NodeType.HEAD;
-        DesiredService s = new DesiredService(serviceName(cluster, g), labels, c.image(), command,
+        DesiredService s = new DesiredService(serviceName(cluster, g), labels, images.apply(c.image()), command,
                 RayStartCommand.args(cluster, g), env(cluster, g, subnet), mounts(g), resources(g), placement(g),
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)

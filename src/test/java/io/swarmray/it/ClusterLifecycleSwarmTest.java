@@ -122,7 +122,7 @@ class ClusterLifecycleSwarmTest {
         // Delete the file: services and network go; a hand-made service with the same prefix stays.
         String handMade = "itlife-worker-handmade";
         SwarmFixture.dockerCli("service", "create", "-d", "--no-resolve-image", "--name", handMade,
-                "--label", Labels.CLUSTER + "=" + name, IMAGE, "sleep", "600");
+                "--label", Labels.CLUSTER + "=" + name, "--label", "swarmray-it=true", IMAGE, "sleep", "600");
         try {
             deleteSpec("itlife.yaml");
             await("owned services removed", Duration.ofSeconds(60), () -> services(docker, name),
@@ -174,7 +174,7 @@ class ClusterLifecycleSwarmTest {
         String yaml = """
                 apiVersion: ray.io/v1
                 kind: RayCluster
-                metadata: {name: itshell}
+                metadata: {name: itshell, labels: {swarmray-it: "true"}}
                 spec:
                   headGroupSpec:
                     rayStartParams:

@@ -48,6 +48,7 @@ final class SwarmFixture {
                   name: %s
                   labels:
                     team: it
+                    swarmray-it: "true"
                 spec:
                   rayVersion: "2.40.0"
                   headGroupSpec:

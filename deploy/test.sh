@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command (README): on a Debian machine, as root, from nothing.
+#   installs what is missing (JDK 17, Maven, docker.io, debootstrap), starts dockerd and a
+#   single-node swarm if needed, builds the test images (cached), removes what an earlier test run
+#   left on the swarm, then runs every unit and integration test with Maven.
+# Extra arguments go to Maven (e.g. deploy/test.sh -Dtest=SpecParserTest).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+log() { echo "[test] $*" >&2; }
+
+missing=()
+command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+
+deploy/testbed/ensure-swarm.sh
+deploy/testbed/build-images.sh
+deploy/testbed/clean-test-objects.sh
+
+log "mvn verify"
+exec mvn -B -ntp clean verify "$@"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Removes what an earlier (interrupted) test run left on the swarm: only objects labelled
+# swarmray-it=true, which every test spec carries. Real clusters are never touched.
+set -uo pipefail
+svcs=$(docker service ls -q -f label=swarmray-it=true)
+if [[ -n "$svcs" ]]; then
+  docker service rm $svcs >/dev/null
+  for _ in $(seq 1 30); do [[ -z "$(docker ps -q -f label=swarmray-it=true)" ]] && break; sleep 1; done
+fi
+nets=$(docker network ls -q -f label=swarmray-it=true)
+[[ -n "$nets" ]] && docker network rm $nets >/dev/null 2>&1
+exit 0

@@ -1,0 +1,118 @@
+package io.swarmray.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swarmray.render.DesiredService.MountType;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.Specs;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterRendererTest {
+    private final RayCluster c = Specs.sample();
+    private final DesiredCluster d = ClusterRenderer.render(c, "10.0.5.0/24", ImageRewrites.NONE);
+
+    private DesiredService svc(String name) {
+        return d.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void oneNetworkAndOneServicePerGroup() {
+        assertEquals("llm-net", d.network().name());
+        assertEquals(List.of("llm-head", "llm-worker-gpu", "llm-worker-cpu"), d.services().stream().map(DesiredService::name).toList());
+        assertEquals(1, svc("llm-head").replicas());
+        assertEquals(2, svc("llm-worker-gpu").replicas());
+        assertEquals(0, svc("llm-worker-cpu").replicas());
+    }
+
+    @Test
+    void noServicesUntilTheNetworkHasASubnetOrWhenSuspended() {
+        assertTrue(ClusterRenderer.render(c, null, ImageRewrites.NONE).services().isEmpty());
+        RayCluster suspended = Specs.parse(Specs.SAMPLE.replace("rayVersion: \"2.40.0\"", "rayVersion: \"2.40.0\"\n  suspend: true")).clusters().get(0).cluster();
+        assertTrue(ClusterRenderer.render(suspended, "10.0.5.0/24", ImageRewrites.NONE).services().isEmpty());
+    }
+
+    @Test
+    void labelsMakeTheClusterAStackAndMarkOwnership() {
+        var l = svc("llm-worker-gpu").labels();
+        assertEquals("llm", l.get(Labels.CLUSTER));
+        assertEquals("worker", l.get(Labels.NODE_TYPE));
+        assertEquals("gpu", l.get(Labels.GROUP));
+        assertEquals("swarmray", l.get(Labels.MANAGED_BY));
+        assertEquals("llm", l.get(Labels.STACK_NAMESPACE));
+        assertEquals("ml", l.get("team"));
+        assertEquals(svc("llm-worker-gpu").hash(), l.get(Labels.SPEC_HASH));
+    }
+
+    @Test
+    void envCarriesKubeRaysVariablesAndTheStartUpInputs() {
+        var env = svc("llm-worker-gpu").env();
+        assertTrue(env.containsAll(List.of("RAY_CLUSTER_NAME=llm", "RAY_ADDRESS=llm-head:6379", "RAY_PORT=6379", "FQ_RAY_IP=llm-head",
+                "RAY_NODE_TYPE_NAME=gpu", "MODEL=llama", "RAY_CLOUD_INSTANCE_ID={{.Task.ID}}", "SWARMRAY_NODE_SUBNET=10.0.5.0/24",
+                "SWARMRAY_WAIT_FOR_GCS=llm-head:6379")), env.toString());
+        assertTrue(svc("llm-head").env().contains("RAY_ADDRESS=127.0.0.1:6379"));
+    }
+
+    @Test
+    void userValuesAreNeverSwarmTemplates() {
+        RayCluster x = Specs.parse(Specs.SAMPLE.replace("value: llama", "value: '{{.Node.Hostname}}'")).clusters().get(0).cluster();
+        var env = ClusterRenderer.render(x, "10.0.5.0/24", ImageRewrites.NONE).services().get(1).env();
+        assertTrue(env.contains("MODEL={{\"{{\"}}.Node.Hostname}}"), env.toString());
+    }
+
+    @Test
+    void theStartScriptGetsFlagsAsArgumentsNeverAsShellText() {
+        var s = svc("llm-worker-gpu");
+        assertEquals(List.of("/bin/bash", "-c", ClusterRenderer.START_SCRIPT, "swarmray-start"), s.command());
+        assertTrue(ClusterRenderer.START_SCRIPT.contains("exec ray start \"$@\""));
+        assertEquals(RayStartCommand.args(c, c.workerGroups().get(0)), s.args());
+    }
+
+    @Test
+    void resourcesPlacementMountsAndPorts() {
+        var gpu = svc("llm-worker-gpu");
+        assertEquals(new DesiredService.Resources(1_500_000_000L, 8L << 30, 1_000_000_000L, 6L << 30), gpu.resources());
+        assertEquals(List.of("node.labels.gpu==true", "node.labels.zone==a", "node.platform.arch==x86_64"), gpu.placement().constraints());
+        assertEquals(List.of("node.labels.rack"), gpu.placement().spread());
+        assertEquals(1, gpu.placement().maxReplicasPerNode());
+        assertEquals(List.of("node.role==manager"), svc("llm-head").placement().constraints());
+        assertEquals(List.of(new DesiredService.Mount(MountType.TMPFS, null, "/dev/shm", false, 8L << 30),
+                new DesiredService.Mount(MountType.BIND, "/srv/models", "/models", true, 0),
+                new DesiredService.Mount(MountType.VOLUME, null, "/scratch", false, 0),
+                new DesiredService.Mount(MountType.TMPFS, null, "/fast", false, 1L << 30)), gpu.mounts());
+        assertEquals(List.of(new DesiredService.PublishedPort(8266, 18266, "tcp")), svc("llm-head").ports());
+        assertEquals(List.of("head"), svc("llm-head").networkAliases());
+    }
+
+    @Test
+    void healthChecksUseRaysOwnUrlsAndPorts() {
+        String head = svc("llm-head").healthCheck().test().get(1);
+        assertTrue(head.contains("http://localhost:52365/api/local_raylet_healthz") && head.contains("http://localhost:8266/api/gcs_healthz"), head);
+        String worker = svc("llm-worker-gpu").healthCheck().test().get(1);
+        assertEquals("wget -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success", worker);
+    }
+
+    @Test
+    void theHashIsStableAndChangesWithTheSpec() {
+        var again = ClusterRenderer.render(Specs.sample(), "10.0.5.0/24", ImageRewrites.NONE);
+        assertEquals(d, again);
+        var scaled = ClusterRenderer.render(Specs.parse(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3")).clusters().get(0).cluster(),
+                "10.0.5.0/24", ImageRewrites.NONE);
+        assertNotEquals(svc("llm-worker-gpu").hash(), scaled.services().get(1).hash());
+        assertEquals(svc("llm-worker-cpu").hash(), scaled.services().get(2).hash());
+        assertEquals(svc("llm-head").hash(), scaled.services().get(0).hash());
+    }
+
+    @Test
+    void imageRewritesKeepOrReplaceTags() {
+        var mirror = ImageRewrites.parse(List.of("rayproject/ray=mirror:5000/rayproject/ray"));
+        assertEquals("mirror:5000/rayproject/ray:2.40.0-gpu", mirror.apply("rayproject/ray:2.40.0-gpu"));
+        var standin = ImageRewrites.parse(List.of("rayproject/ray=swarmray/ray-standin:test"));
+        assertEquals("swarmray/ray-standin:test", standin.apply("rayproject/ray:2.40.0"));
+        assertEquals("other/ray:1", standin.apply("other/ray:1"));
+        assertEquals("swarmray/ray-standin:test",
+                ClusterRenderer.render(c, "10.0.5.0/24", standin).services().get(0).image());
+    }
+}
