@@ -39,7 +39,7 @@ import org.jboss.logging.Logger;
 public class ClusterReconciler {
     private static final Logger LOG = Logger.getLogger(ClusterReconciler.class);
     /** Soon: waiting for something Swarm does in about a second (a network's subnet, tasks leaving). */
-    static final Duration SOON = Duration.ofSeconds(1);
+    static final Duration SOON = Duration.ofMillis(500);
 
     @Inject
     SwarmClient swarm;
@@ -84,16 +84,18 @@ public class ClusterReconciler {
 
     private Duration apply(ClusterSpec spec, List<ObservedService> services, List<ObservedNetwork> networks) {
         String name = spec.name();
-        ObservedNetwork network = networks.stream().filter(n -> n.name().equals(Names.network(name))).findFirst().orElse(null);
-        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network == null ? null : network.subnet(), config.images());
+        String networkName = Names.network(name);
+        ObservedNetwork network = networks.stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
         if (network == null) {
-            LOG.infof("cluster %s: creating network %s", name, desired.network().name());
-            swarm.createNetwork(desired.network());
+            LOG.infof("cluster %s: creating network %s", name, networkName);
+            swarm.createNetwork(ClusterRenderer.render(spec.spec(), null, config.images()).network());
+            // Swarm's allocator usually has the subnet at once; the services need it (their nodes' address)
+            network = swarm.networks(name).stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
+        }
+        if (network == null || network.subnet() == null) {
             return SOON;
         }
-        if (network.subnet() == null) {
-            return SOON;
-        }
+        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network.subnet(), config.images());
         Map<String, ObservedService> byName = services.stream().collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<String> changes = new ArrayList<>();
         for (DesiredService want : desired.services()) {

@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ReconcileLoop {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
-    static final int WORKERS = 2;
+    static final int WORKERS = 4;
     static final Duration STUCK_AFTER = Duration.ofMinutes(5);
 
     @Inject
@@ -107,7 +107,7 @@ public class ReconcileLoop {
             SpecDirectory.ScanResult result = specs.scan(System.currentTimeMillis());
             result.changedClusters().forEach(queue::add);
             if (result.unsettled()) {
-                scanSoon(350);
+                scanSoon(SpecDirectory.SETTLE_MILLIS);
             }
         } catch (IOException ex) {
             LOG.warnf("cannot read the specs directory %s: %s", config.specsDir(), ex.getMessage());
@@ -132,7 +132,7 @@ public class ReconcileLoop {
                 WatchKey key = watchService.take();
                 key.pollEvents();
                 key.reset();
-                scanSoon(100);
+                scanSoon(50);
             }
         } catch (ClosedWatchServiceException | InterruptedException stop) {
             // shutting down

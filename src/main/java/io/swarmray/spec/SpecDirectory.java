@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 public final class SpecDirectory {
     /** A file modified more recently than this is probably still being written: look again later. */
-    static final long SETTLE_MILLIS = 300;
+    public static final long SETTLE_MILLIS = 200;
 
     /** What a scan did: the clusters whose spec view changed, and whether a file must be looked at again soon. */
     public record ScanResult(Set<String> changedClusters, boolean unsettled) {
