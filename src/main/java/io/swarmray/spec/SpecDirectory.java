@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The watched directory: which spec files exist and what they say. {@link #scan()} reads only files
@@ -49,48 +48,49 @@ public final class SpecDirectory {
     }
 
     public synchronized ScanResult scan(long nowMillis) throws IOException {
-        Set<String> changed = new HashSet<>();
-        boolean unsettled = false;
-        Set<String> present = new TreeSet<>();
+        Map<String, Path> present = new java.util.TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                String name = p.getFileName().toString();
-                if (!isSpecFileName(name)) {
-                    continue;
+                if (isSpecFileName(p.getFileName().toString())) {
+                    present.put(displayName(p), p);
                 }
-                BasicFileAttributes attrs;
-                try {
-                    attrs = Files.readAttributes(p, BasicFileAttributes.class);
-                } catch (NoSuchFileException gone) {
-                    continue; // vanished (dangling link or deleted meanwhile): treated as absent
-                }
-                if (attrs.isDirectory()) {
-                    continue;
-                }
-                String display = displayName(p);
-                present.add(display);
-                Stamp stamp = new Stamp(attrs.size(), attrs.lastModifiedTime().toMillis(), attrs.fileKey());
-                if (stamp.equals(read.get(display))) {
-                    continue;
-                }
-                if (nowMillis - stamp.modifiedMillis() < SETTLE_MILLIS) {
-                    unsettled = true;
-                    continue;
-                }
-                SpecFile parsed = readFile(p, display, attrs);
-                if (parsed == null) {
-                    unsettled = true;
-                    continue;
-                }
-                read.put(display, stamp);
-                changed.addAll(registry.update(parsed));
             }
         }
-        for (String gone : new HashSet<>(registry.fileNames())) {
-            if (!present.contains(gone)) {
-                read.remove(gone);
-                changed.addAll(registry.remove(gone));
+        Set<String> changed = new HashSet<>();
+        // Removals first: a renamed file is a removal and an addition, and must not look like a duplicate.
+        for (String known : new HashSet<>(registry.fileNames())) {
+            if (!present.containsKey(known)) {
+                read.remove(known);
+                changed.addAll(registry.remove(known));
             }
+        }
+        boolean unsettled = false;
+        for (var e : present.entrySet()) {
+            String display = e.getKey();
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(e.getValue(), BasicFileAttributes.class);
+            } catch (NoSuchFileException gone) {
+                continue; // vanished meanwhile, or a dangling link: absent
+            }
+            if (attrs.isDirectory()) {
+                continue;
+            }
+            Stamp stamp = new Stamp(attrs.size(), attrs.lastModifiedTime().toMillis(), attrs.fileKey());
+            if (stamp.equals(read.get(display))) {
+                continue;
+            }
+            if (nowMillis - stamp.modifiedMillis() < SETTLE_MILLIS) {
+                unsettled = true;
+                continue;
+            }
+            SpecFile parsed = readFile(e.getValue(), display, attrs);
+            if (parsed == null) {
+                unsettled = true;
+                continue;
+            }
+            read.put(display, stamp);
+            changed.addAll(registry.update(parsed));
         }
         return new ScanResult(changed, unsettled);
     }

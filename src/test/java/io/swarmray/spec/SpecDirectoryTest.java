@@ -61,4 +61,16 @@ class SpecDirectoryTest {
         assertTrue(registry.files().get(0).errors().get(0).message().contains("outside the specs directory"));
         Files.delete(outside);
     }
+
+    @Test
+    void aRenamedFileKeepsItsClusterWithoutADuplicateError() throws Exception {
+        SpecDirectory specs = specs();
+        Path a = Files.writeString(dir.resolve("a.yaml"), Specs.SAMPLE);
+        old(a);
+        specs.scan(System.currentTimeMillis());
+        Files.move(a, dir.resolve("b.yaml"));
+        specs.scan(System.currentTimeMillis());
+        assertEquals(dir.resolve("b.yaml").toString(), registry.cluster("llm").file());
+        assertTrue(registry.files().stream().allMatch(f -> f.errors().isEmpty()), registry.files().toString());
+    }
 }
