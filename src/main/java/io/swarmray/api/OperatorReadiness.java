@@ -36,6 +36,20 @@ public final class OperatorReadiness {
 
     @Readiness
     @ApplicationScoped
+    public static class EventStream implements HealthCheck {
+        @Inject
+        io.swarmray.reconcile.SwarmWatcher watcher;
+
+        @Override
+        public HealthCheckResponse call() {
+            String problem = watcher.streamProblem();
+            return HealthCheckResponse.named("swarm-event-stream").status(problem == null)
+                    .withData("message", problem == null ? "service and node events stream open" : problem).build();
+        }
+    }
+
+    @Readiness
+    @ApplicationScoped
     public static class SpecsDirectory implements HealthCheck {
         @Inject
         Config config;

@@ -40,6 +40,9 @@ public class ClusterReconciler {
     private static final Logger LOG = Logger.getLogger(ClusterReconciler.class);
     /** Soon: waiting for something Swarm does in about a second (a network's subnet, tasks leaving). */
     static final Duration SOON = Duration.ofMillis(500);
+    /** How much older than the head a worker task must be to count as registered with a previous head. */
+    static final Duration HEAD_REPLACEMENT_MARGIN = Duration.ofSeconds(2);
+    static final Duration FAILING_INTERVAL = Duration.ofSeconds(10);
 
     @Inject
     SwarmClient swarm;
@@ -49,6 +52,8 @@ public class ClusterReconciler {
     StatusStore statuses;
     @Inject
     Config config;
+    @Inject
+    HeadProbe probe;
 
     Clock clock = Clock.systemUTC();
 
@@ -66,7 +71,7 @@ public class ClusterReconciler {
             }
             if (spec.spec() == null) {
                 // Never valid since this operator started: nothing to render. Whatever runs stays as it is.
-                report(name, new Observation(spec, services, List.of(), false, null));
+                report(name, Observation.ofSwarm(spec, services, List.of(), false, null));
                 return null;
             }
             return apply(spec, services, networks);
@@ -76,7 +81,7 @@ public class ClusterReconciler {
             if (previous != null) {
                 statuses.put(previous.withProblem(e.getMessage(), clock.instant().toString()));
             } else if (spec != null) {
-                report(name, new Observation(spec, List.of(), List.of(), false, e.getMessage()));
+                report(name, Observation.ofSwarm(spec, List.of(), List.of(), false, e.getMessage()));
             }
             throw e;
         }
@@ -104,7 +109,7 @@ public class ClusterReconciler {
                 swarm.createService(want);
                 changes.add("created " + want.name());
             } else if (!want.labels().get(Labels.SPEC_HASH).equals(have.label(Labels.SPEC_HASH))) {
-                swarm.updateService(have, want, null);
+                swarm.updateService(have, want, have.forceUpdate());
                 changes.add("updated " + want.name());
             }
         }
@@ -120,9 +125,65 @@ public class ClusterReconciler {
             services = swarm.services(name);
         }
         List<ObservedTask> tasks = swarm.tasks(name);
-        ClusterStatus status = report(name, new Observation(spec, services, tasks, false, null));
+        ObservedTask head = currentTask(tasks, services, Names.headService(name));
+        String restarted = restartWorkersOlderThan(head, spec, desired, services, tasks);
+        if (restarted != null) {
+            changes.add(restarted);
+        }
+        HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
+        ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, null));
         boolean settled = changes.isEmpty() && (status.state().equals("ready") || status.state().equals("suspended"));
-        return settled ? null : config.convergingInterval();
+        if (settled) {
+            return null;
+        }
+        // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.
+        var failure = status.condition(io.swarmray.status.Condition.REPLICA_FAILURE);
+        return failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
+    }
+
+    /** The running (else the newest wanted) task of a service. */
+    static ObservedTask currentTask(List<ObservedTask> tasks, List<ObservedService> services, String serviceName) {
+        ObservedService svc = services.stream().filter(s -> s.name().equals(serviceName)).findFirst().orElse(null);
+        if (svc == null) {
+            return null;
+        }
+        return tasks.stream().filter(t -> t.serviceId().equals(svc.id()) && t.wanted())
+                .max(java.util.Comparator.comparing((ObservedTask t) -> t.running()).thenComparing(t -> String.valueOf(t.createdAt())))
+                .orElse(null);
+    }
+
+    /**
+     * Without GCS fault tolerance a new head does not know the old workers; Ray would let them
+     * linger until their 60 s reconnect timeout. Once the new head runs, restart (Swarm's force
+     * update) every group that still has workers older than the head, so they register at once.
+     */
+    private String restartWorkersOlderThan(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
+                                           List<ObservedTask> tasks) {
+        if (head == null || !head.running() || head.createdAt() == null) {
+            return null;
+        }
+        java.time.Instant headBorn = java.time.Instant.parse(head.createdAt());
+        List<String> restarted = new ArrayList<>();
+        for (var g : spec.spec().workerGroups()) {
+            String svcName = Names.workerService(spec.name(), g.groupName());
+            ObservedService svc = services.stream().filter(s -> s.name().equals(svcName)).findFirst().orElse(null);
+            if (svc == null) {
+                continue;
+            }
+            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.createdAt() != null
+                    && java.time.Instant.parse(t.createdAt()).isBefore(headBorn.minus(HEAD_REPLACEMENT_MARGIN)));
+            if (stale) {
+                DesiredService want = desired.services().stream().filter(d -> d.name().equals(svcName)).findFirst().orElseThrow();
+                swarm.updateService(svc, want, svc.forceUpdate() + 1);
+                restarted.add(svcName);
+            }
+        }
+        if (restarted.isEmpty()) {
+            return null;
+        }
+        LOG.infof("cluster %s: the head task was replaced at %s; restarting %s so the workers register with the new head",
+                spec.name(), head.createdAt(), String.join(", ", restarted));
+        return "restarted " + String.join(", ", restarted);
     }
 
     /** No spec declares the cluster any more: remove its services, then, once their tasks are gone, its network. */
@@ -131,7 +192,7 @@ public class ClusterReconciler {
             statuses.remove(name);
             return null;
         }
-        report(name, new Observation(null, services, List.of(), true, null));
+        report(name, Observation.ofSwarm(null, services, List.of(), true, null));
         if (!services.isEmpty()) {
             LOG.infof("cluster %s: no spec declares it; removing %d services", name, services.size());
             services.forEach(swarm::removeService);

@@ -50,6 +50,10 @@ public class ReconcileLoop {
     SwarmClient swarm;
     @Inject
     Config config;
+    @Inject
+    SwarmWatcher swarmWatcher;
+    @Inject
+    io.swarmray.status.StatusStore statuses;
 
     private ScheduledExecutorService timer;
     private WorkQueue queue;
@@ -71,11 +75,13 @@ public class ReconcileLoop {
             daemon(this::work, "swarmray-reconcile-" + i).start();
         }
         daemon(this::watch, "swarmray-spec-watch").start();
+        swarmWatcher.start(timer, queue::add, this::knownClusters);
         LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(), config.statusDir().toAbsolutePath());
         resync();
     }
 
     void onStop(@Observes ShutdownEvent e) {
+        swarmWatcher.stop();
         queue.shutdown();
         timer.shutdownNow();
         try {
@@ -186,6 +192,14 @@ public class ReconcileLoop {
             return "the periodic resync has not run for " + (now - lastResyncMillis) / 1000 + " s";
         }
         return null;
+    }
+
+    /** Every cluster that a spec declares or that has a status. */
+    java.util.Set<String> knownClusters() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        registry.clusters().forEach(c -> names.add(c.name()));
+        statuses.all().forEach(s -> names.add(s.name()));
+        return names;
     }
 
     public int queueDepth() {

@@ -8,6 +8,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String PROVISIONED = "RayClusterProvisioned";
     public static final String REPLICA_FAILURE = "ReplicaFailure";
     public static final String SUSPENDED = "RayClusterSuspended";
+    /** Whether the head's node table could be read; readyWorkerReplicas counts only nodes it lists ALIVE. */
+    public static final String RAY_NODES_OBSERVED = "RayNodesObserved";
 
     @JsonIgnore
     public boolean isTrue() {

@@ -30,7 +30,13 @@ public final class StatusCalculator {
 
     /** What one reconcile saw and did. {@code problem} is a failure of the reconcile itself (Docker refused, ...). */
     public record Observation(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
-                              boolean deleting, String problem) {
+                              List<RayNode> rayNodes, String rayProblem, boolean deleting, String problem) {
+
+        /** What Swarm alone shows, before (or without) asking the head. */
+        public static Observation ofSwarm(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
+                                          boolean deleting, String problem) {
+            return new Observation(spec, services, tasks, null, null, deleting, problem);
+        }
     }
 
     public static ClusterStatus compute(String name, Observation o, ClusterStatus previous, Instant now) {
@@ -58,13 +64,13 @@ public final class StatusCalculator {
         int min = 0;
         int max = 0;
         List<String> failures = new ArrayList<>();
-        GroupCount head = count(Names.headService(name), o, now);
+        GroupCount head = count(Names.headService(name), true, o, now);
         if (head.failure != null) {
             failures.add("head: " + head.failure);
         }
         for (GroupSpec g : spec.workerGroups()) {
             String svc = Names.workerService(name, g.groupName());
-            GroupCount c = count(svc, o, now);
+            GroupCount c = count(svc, false, o, now);
             int want = spec.suspend() ? 0 : g.effectiveReplicas();
             groups.add(new ClusterStatus.GroupStatus(g.groupName(), svc, want, c.available, c.ready, c.failure));
             if (c.failure != null) {
@@ -84,14 +90,19 @@ public final class StatusCalculator {
             conditions.add(cond(previous, Condition.SUSPENDED, o.services().isEmpty(), "Suspended",
                     o.services().isEmpty() ? "spec.suspend is true: Ray services removed, network kept" : "removing Ray services", t));
         } else {
-            state = allReady ? "ready" : "provisioning";
+            Condition prevProvisioned = previous == null ? null : previous.condition(Condition.PROVISIONED);
+            boolean wasProvisioned = prevProvisioned != null && prevProvisioned.isTrue()
+                    && Objects.equals(previous.observedGeneration(), generation(spec));
+            state = allReady ? "ready" : wasProvisioned ? "recovering" : "provisioning";
             conditions.add(cond(previous, Condition.HEAD_READY, headReady, headReady ? "HeadTaskRunning" : "HeadTaskNotReady",
                     headReady ? "the head task passes Ray's health check" : "head task: " + head.state, t));
-            Condition prevProvisioned = previous == null ? null : previous.condition(Condition.PROVISIONED);
-            boolean provisioned = allReady || (prevProvisioned != null && prevProvisioned.isTrue()
-                    && Objects.equals(previous.observedGeneration(), o.spec() == null ? null : generation(spec)));
+            boolean provisioned = allReady || wasProvisioned;
             conditions.add(cond(previous, Condition.PROVISIONED, provisioned, provisioned ? "AllServicesReady" : "ServicesNotReady",
                     provisioned ? "every service reached its desired ready replicas" : ready + "/" + desired + " workers ready", t));
+            boolean observed = o.rayNodes() != null;
+            conditions.add(cond(previous, Condition.RAY_NODES_OBSERVED, observed, observed ? "NodeTableRead" : "NodeTableUnavailable",
+                    observed ? o.rayNodes().stream().filter(RayNode::alive).count() + " nodes ALIVE in the head's table"
+                            : o.rayProblem() == null ? "the head was not asked" : o.rayProblem(), t));
             boolean failing = !failures.isEmpty() && !allReady;
             conditions.add(cond(previous, Condition.REPLICA_FAILURE, failing, failing ? "TaskFailed" : "NoFailure",
                     failing ? String.join("; ", failures) : "", t));
@@ -114,7 +125,22 @@ public final class StatusCalculator {
     private record GroupCount(int available, int ready, String state, String failure) {
     }
 
-    private static GroupCount count(String serviceName, Observation o, Instant now) {
+    /**
+     * A task is ready when Swarm runs it (its container passes Ray's health check) and the head's node
+     * table lists a node ALIVE at one of the task's addresses. Without the table, no worker is called ready.
+     */
+    private static boolean ready(ObservedTask task, Observation o, boolean head) {
+        if (!task.running()) {
+            return false;
+        }
+        if (head) {
+            return true; // the head's own health check covers its GCS; the table is asked of it
+        }
+        return o.rayNodes() != null && o.rayNodes().stream()
+                .anyMatch(n -> n.alive() && !n.head() && task.addresses().contains(n.nodeIp()));
+    }
+
+    private static GroupCount count(String serviceName, boolean head, Observation o, Instant now) {
         ObservedService svc = o.services().stream().filter(s -> s.name().equals(serviceName)).findFirst().orElse(null);
         if (svc == null) {
             return new GroupCount(0, 0, "no service", null);
@@ -130,7 +156,7 @@ public final class StatusCalculator {
             }
             if (task.wanted()) {
                 state = task.state() + (task.error() == null ? "" : " (" + task.error() + ")");
-                if (task.running()) {
+                if (ready(task, o, head)) {
                     ready++;
                 }
                 if (task.running() || "starting".equals(task.state())) {

@@ -4,10 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Service;
-import com.github.dockerjava.api.model.Task;
 import io.swarmray.render.DesiredNetwork;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -24,6 +25,10 @@ public class SwarmClient {
 
     @Inject
     DockerClient docker;
+    @Inject
+    DockerHttpClient http;
+    @Inject
+    MeterRegistry metrics;
 
     public SwarmInfo info() {
         return call("docker info", () -> {
@@ -52,8 +57,44 @@ public class SwarmClient {
 
     /** Tasks of owned services (task label filters match the service's labels): one call. */
     public List<ObservedTask> tasks(String cluster) {
-        return call("list tasks", () -> docker.listTasksCmd().withLabelFilter(owned(cluster)).exec().stream()
-                .map(SwarmClient::observed).toList());
+        return call("list tasks", () -> {
+            try {
+                return TaskListing.list(http, owned(cluster));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * Runs a command in a container on this engine and returns its standard output; a non-zero exit
+     * or a timeout is an error. Used to ask a Ray head for its node table when the operator cannot
+     * reach the cluster network itself.
+     */
+    public String exec(String containerId, List<String> command, java.time.Duration timeout) {
+        return call("exec in " + containerId.substring(0, Math.min(12, containerId.length())), () -> {
+            var created = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec();
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            try (var cb = docker.execStartCmd(created.getId()).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame f) {
+                    (f.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out).writeBytes(f.getPayload());
+                }
+            })) {
+                if (!cb.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s");
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            Long code = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();
+            if (code == null || code != 0) {
+                throw new IllegalStateException("exit code " + code + ": " + err.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+            }
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        });
     }
 
     private static Map<String, String> owned(String cluster) {
@@ -108,10 +149,15 @@ public class SwarmClient {
         }
     }
 
-    private static <T> T call(String what, Supplier<T> action) {
+    /** Runs one Docker call, counts it (swarmray_docker_calls_total by operation and result) and names it in errors. */
+    private <T> T call(String what, Supplier<T> action) {
+        String op = what.split(" ")[0] + (what.contains(" ") ? " " + what.split(" ")[1] : "");
         try {
-            return action.get();
+            T result = action.get();
+            metrics.counter("swarmray.docker.calls", "operation", op, "result", "ok").increment();
+            return result;
         } catch (RuntimeException e) {
+            metrics.counter("swarmray.docker.calls", "operation", op, "result", "error").increment();
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().trim();
             throw new SwarmException(what + ": " + why, e);
         }
@@ -122,7 +168,8 @@ public class SwarmClient {
         Map<String, String> labels = spec.getLabels() == null ? Map.of() : spec.getLabels();
         long replicas = spec.getMode() != null && spec.getMode().getReplicated() != null ? spec.getMode().getReplicated().getReplicas() : 0;
         var update = s.getUpdateStatus();
-        return new ObservedService(s.getId(), spec.getName(), s.getVersion().getIndex(), labels, replicas,
+        Integer force = spec.getTaskTemplate() == null ? null : spec.getTaskTemplate().getForceUpdate();
+        return new ObservedService(s.getId(), spec.getName(), s.getVersion().getIndex(), labels, replicas, force == null ? 0 : force,
                 update == null || update.getState() == null ? null : update.getState().name().toLowerCase(),
                 update == null ? null : update.getMessage());
     }
@@ -136,13 +183,4 @@ public class SwarmClient {
         return new ObservedNetwork(n.getId(), n.getName(), n.getLabels() == null ? Map.of() : n.getLabels(), subnet);
     }
 
-    private static ObservedTask observed(Task t) {
-        var st = t.getStatus();
-        return new ObservedTask(t.getId(), t.getServiceId(), t.getSlot() == null ? 0 : t.getSlot(), t.getNodeId(),
-                st == null || st.getState() == null ? "unknown" : st.getState().getValue(),
-                t.getDesiredState() == null ? "unknown" : t.getDesiredState().getValue(),
-                st == null ? null : st.getMessage(), st == null ? null : st.getErr(),
-                st == null ? null : st.getTimestamp(),
-                st == null || st.getContainerStatus() == null ? null : st.getContainerStatus().getContainerID());
-    }
 }

@@ -21,17 +21,36 @@ class StatusCalculatorTest {
     private final List<ObservedService> services = List.of(svc("h", "llm-head"), svc("g", "llm-worker-gpu"), svc("c", "llm-worker-cpu"));
 
     private static ObservedService svc(String id, String name) {
-        return new ObservedService(id, name, 1, Map.of(), 1, null, null);
+        return new ObservedService(id, name, 1, Map.of(), 1, 0, null, null);
     }
 
+    private static int ip = 10;
+
     private static ObservedTask task(String service, String state, String err, Instant at) {
-        return new ObservedTask(service + state + at, service, 1, "n1", state, "running", "", err, at.toString(), null);
+        return new ObservedTask(service + state + at, service, "llm", 1, "n1", state, "running", "", err, at.toString(),
+                at.toString(), null, List.of("10.0.0." + (ip++)));
+    }
+
+    /** The head's table listing every given task's address ALIVE (the first as the head). */
+    private static List<RayNode> alive(List<ObservedTask> tasks) {
+        List<RayNode> nodes = new ArrayList<>();
+        for (ObservedTask t : tasks) {
+            if (t.addresses().isEmpty()) {
+                continue;
+            }
+            nodes.add(new RayNode("id" + t.id(), t.addresses().get(0), "ALIVE", nodes.isEmpty()));
+        }
+        return nodes;
+    }
+
+    private Observation seen(List<ObservedTask> tasks, List<RayNode> nodes) {
+        return new Observation(spec, services, tasks, nodes, nodes == null ? "head unreachable" : null, false, null);
     }
 
     @Test
     void readyWhenTheHeadAndEveryGroupRun() {
         List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW), task("g", "running", null, NOW.minusSeconds(1)));
-        ClusterStatus s = StatusCalculator.compute("llm", new Observation(spec, services, tasks, false, null), null, NOW);
+        ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         assertEquals("ready", s.state());
         assertEquals(2, s.desiredWorkerReplicas());
         assertEquals(2, s.readyWorkerReplicas());
@@ -45,8 +64,9 @@ class StatusCalculatorTest {
     @Test
     void startingTasksAreAvailableButNotReadyAndFailuresCarrySwarmsText() {
         List<ObservedTask> tasks = new ArrayList<>(List.of(task("h", "running", null, NOW), task("g", "starting", null, NOW)));
-        tasks.add(new ObservedTask("x", "g", 2, null, "rejected", "shutdown", "", "No such image: rayproject/ray:2.40.0-gpu", NOW.minusSeconds(10).toString(), null));
-        ClusterStatus s = StatusCalculator.compute("llm", new Observation(spec, services, tasks, false, null), null, NOW);
+        tasks.add(new ObservedTask("x", "g", "llm", 2, null, "rejected", "shutdown", "", "No such image: rayproject/ray:2.40.0-gpu",
+                NOW.minusSeconds(10).toString(), NOW.minusSeconds(10).toString(), null, List.of()));
+        ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         assertEquals("provisioning", s.state());
         assertEquals(1, s.availableWorkerReplicas());
         assertEquals(0, s.readyWorkerReplicas());
@@ -58,18 +78,19 @@ class StatusCalculatorTest {
     @Test
     void oldFailuresDoNotCount() {
         List<ObservedTask> tasks = List.of(task("h", "running", null, NOW),
-                new ObservedTask("x", "g", 2, null, "failed", "shutdown", "", "exit 1", NOW.minusSeconds(600).toString(), null));
-        ClusterStatus s = StatusCalculator.compute("llm", new Observation(spec, services, tasks, false, null), null, NOW);
+                new ObservedTask("x", "g", "llm", 2, null, "failed", "shutdown", "", "exit 1",
+                        NOW.minusSeconds(600).toString(), NOW.minusSeconds(600).toString(), null, List.of()));
+        ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         assertEquals("False", s.condition(Condition.REPLICA_FAILURE).status());
     }
 
     @Test
     void transitionTimesMoveOnlyWhenAConditionFlips() {
-        var o = new Observation(spec, services, List.of(), false, null);
+        var o = seen(List.of(), null);
         ClusterStatus first = StatusCalculator.compute("llm", o, null, NOW);
         ClusterStatus second = StatusCalculator.compute("llm", o, first, NOW.plusSeconds(5));
         assertEquals(NOW.toString(), second.condition(Condition.HEAD_READY).lastTransitionTime());
-        var ready = new Observation(spec, services, List.of(task("h", "running", null, NOW)), false, null);
+        var ready = seen(List.of(task("h", "running", null, NOW)), null);
         ClusterStatus third = StatusCalculator.compute("llm", ready, second, NOW.plusSeconds(9));
         assertEquals(NOW.plusSeconds(9).toString(), third.condition(Condition.HEAD_READY).lastTransitionTime());
     }
@@ -77,8 +98,37 @@ class StatusCalculatorTest {
     @Test
     void specErrorsAreReportedAndANeverValidClusterIsFailed() {
         var bad = new ClusterSpec("llm", "specs/llm.yaml", null, List.of(new SpecIssue("specs/llm.yaml", 0, "spec", "is required")), List.of());
-        ClusterStatus s = StatusCalculator.compute("llm", new Observation(bad, List.of(), List.of(), false, null), null, NOW);
+        ClusterStatus s = StatusCalculator.compute("llm", Observation.ofSwarm(bad, List.of(), List.of(), false, null), null, NOW);
         assertEquals("failed", s.state());
         assertTrue(s.errors().contains("specs/llm.yaml[0] spec: is required"));
+    }
+
+    @Test
+    void workersCountAsReadyOnlyWhenTheHeadListsThemAlive() {
+        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW), task("g", "running", null, NOW));
+        List<RayNode> nodes = new ArrayList<>(alive(tasks));
+        nodes.set(2, new RayNode("x", nodes.get(2).nodeIp(), "DEAD", false));
+        ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, nodes), null, NOW);
+        assertEquals(2, s.availableWorkerReplicas());
+        assertEquals(1, s.readyWorkerReplicas());
+        assertEquals("provisioning", s.state());
+        ClusterStatus blind = StatusCalculator.compute("llm", seen(tasks, null), null, NOW);
+        assertEquals(0, blind.readyWorkerReplicas(), "no table, no guessing");
+        assertEquals("False", blind.condition(Condition.RAY_NODES_OBSERVED).status());
+        assertEquals("head unreachable", blind.condition(Condition.RAY_NODES_OBSERVED).message());
+    }
+
+    @Test
+    void aClusterThatWasReadyAndLostItsHeadIsRecoveringThenReady() {
+        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW), task("g", "running", null, NOW));
+        ClusterStatus ready = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
+        List<ObservedTask> headless = List.of(tasks.get(1), tasks.get(2));
+        ClusterStatus lost = StatusCalculator.compute("llm", seen(headless, null), ready, NOW.plusSeconds(3));
+        assertEquals("recovering", lost.state());
+        assertEquals("False", lost.condition(Condition.HEAD_READY).status());
+        assertEquals(NOW.plusSeconds(3).toString(), lost.condition(Condition.HEAD_READY).lastTransitionTime());
+        ClusterStatus back = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), lost, NOW.plusSeconds(20));
+        assertEquals("ready", back.state());
+        assertEquals(NOW.plusSeconds(20).toString(), back.condition(Condition.HEAD_READY).lastTransitionTime());
     }
 }

@@ -1,0 +1,88 @@
+package io.swarmray.reconcile;
+
+import io.swarmray.render.RayStartCommand;
+import io.swarmray.spec.Names;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.status.RayNode;
+import io.swarmray.swarm.EngineMonitor;
+import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SwarmClient;
+import io.swarmray.swarm.SwarmException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Asks a cluster's head for its node table, the truth about which Ray nodes are ALIVE. Two ways:
+ * <ul>
+ * <li>network: HTTP to {@code <cluster>-head:<dashboard-port>} over the cluster network, which the
+ * operator's container joins (the operator runs as a Swarm service);</li>
+ * <li>exec: {@code wget} inside the head's container through the Docker API, when the operator runs
+ * on a manager's host (development) and the head runs on this engine (heads are pinned to managers).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class HeadProbe {
+    static final Duration TIMEOUT = Duration.ofSeconds(4);
+
+    /** The table, or why it could not be had. */
+    public record Answer(List<RayNode> nodes, String problem) {
+    }
+
+    @Inject
+    SwarmClient swarm;
+    @Inject
+    EngineMonitor engine;
+    @Inject
+    SelfContainer self;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    public Answer ask(RayCluster cluster, ObservedTask head) {
+        if (head == null || !head.running()) {
+            return new Answer(null, "the head task is not running");
+        }
+        int port = RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+        try {
+            String body = self.id().isPresent() ? overNetwork(cluster, port) : byExec(head, port);
+            return new Answer(RayNode.parseTable(body), null);
+        } catch (SwarmException | IllegalArgumentException | IllegalStateException e) {
+            return new Answer(null, "cannot read the head's node table: " + e.getMessage());
+        }
+    }
+
+    private String overNetwork(RayCluster cluster, int port) {
+        URI uri = URI.create("http://" + Names.headService(cluster.name()) + ":" + port + "/api/v0/nodes?limit=10000");
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(uri + " answered HTTP " + r.statusCode());
+            }
+            return r.body();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(uri + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    private String byExec(ObservedTask head, int port) {
+        var info = engine.state().info();
+        if (info != null && head.nodeId() != null && !head.nodeId().equals(info.nodeId())) {
+            throw new IllegalStateException("the head runs on swarm node " + head.nodeId()
+                    + ", not on this engine; run the operator as a Swarm service (it joins cluster networks)");
+        }
+        if (head.containerId() == null) {
+            throw new IllegalStateException("the head task has no container yet");
+        }
+        return swarm.exec(head.containerId(), List.of("wget", "-q", "-T", "3", "-O-",
+                "http://localhost:" + port + "/api/v0/nodes?limit=10000"), TIMEOUT);
+    }
+}

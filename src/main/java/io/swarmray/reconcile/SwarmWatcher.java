@@ -1,0 +1,188 @@
+package io.swarmray.reconcile;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import io.swarmray.render.Labels;
+import io.swarmray.status.StatusStore;
+import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SwarmClient;
+import io.swarmray.swarm.SwarmException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns what happens on the swarm into queue events. Swarm has events for services and nodes only
+ * (and only on managers), none for tasks: so one stream for services and nodes, plus ONE
+ * label-filtered task listing per period for all clusters, fast while a cluster converges or
+ * recovers and slow while all are steady. A cluster whose tasks changed is queued.
+ */
+@ApplicationScoped
+public class SwarmWatcher {
+    private static final Logger LOG = Logger.getLogger(SwarmWatcher.class);
+    static final Duration FAST = Duration.ofSeconds(1);
+    static final Duration SLOW = Duration.ofSeconds(10);
+
+    @Inject
+    DockerClient docker;
+    @Inject
+    SwarmClient swarm;
+    @Inject
+    StatusStore statuses;
+
+    private final Map<String, String> serviceCluster = new ConcurrentHashMap<>();
+    private Map<String, String> taskFingerprints = new HashMap<>();
+    private volatile String streamProblem = "not started";
+    private volatile boolean stopped;
+
+    /** Null while the event stream is open. */
+    public String streamProblem() {
+        return streamProblem;
+    }
+
+    void start(ScheduledExecutorService timer, Consumer<String> enqueue, Supplier<Set<String>> knownClusters) {
+        Thread t = new Thread(() -> streamEvents(enqueue, knownClusters), "swarmray-events");
+        t.setDaemon(true);
+        t.start();
+        pollTasks(timer, enqueue);
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    private void pollTasks(ScheduledExecutorService timer, Consumer<String> enqueue) {
+        if (stopped) {
+            return;
+        }
+        try {
+            for (String cluster : changedClusters(swarm.tasks(null))) {
+                enqueue.accept(cluster);
+            }
+        } catch (SwarmException e) {
+            LOG.debugf("task listing failed: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "task listing failed");
+        }
+        boolean converging = statuses.all().stream().anyMatch(s -> !s.state().equals("ready") && !s.state().equals("suspended"));
+        timer.schedule(() -> pollTasks(timer, enqueue), (converging ? FAST : SLOW).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Clusters whose set of tasks, states or errors differ from the previous listing. */
+    Set<String> changedClusters(java.util.List<ObservedTask> tasks) {
+        Map<String, String> next = new HashMap<>();
+        tasks.stream().filter(t -> t.cluster() != null).collect(Collectors.groupingBy(ObservedTask::cluster, TreeMap::new, Collectors.toList()))
+                .forEach((cluster, list) -> next.put(cluster, list.stream()
+                        .map(t -> t.id() + ":" + t.state() + ":" + t.desiredState() + ":" + t.error())
+                        .sorted().collect(Collectors.joining(","))));
+        Set<String> changed = new java.util.HashSet<>();
+        for (String c : next.keySet()) {
+            if (!Objects.equals(next.get(c), taskFingerprints.get(c))) {
+                changed.add(c);
+            }
+        }
+        for (String c : taskFingerprints.keySet()) {
+            if (!next.containsKey(c)) {
+                changed.add(c);
+            }
+        }
+        taskFingerprints = next;
+        return changed;
+    }
+
+    private void streamEvents(Consumer<String> enqueue, Supplier<Set<String>> knownClusters) {
+        long backoff = 500;
+        long since = System.currentTimeMillis() / 1000;
+        while (!stopped) {
+            long[] lastSeen = {since};
+            long opened = System.currentTimeMillis();
+            try {
+                refreshServiceMap();
+                var cb = docker.eventsCmd().withEventTypeFilter(EventType.SERVICE, EventType.NODE)
+                        .withSince(String.valueOf(since)).exec(new ResultCallback.Adapter<Event>() {
+                            @Override
+                            public void onStart(java.io.Closeable stream) {
+                                streamProblem = null;
+                            }
+
+                            @Override
+                            public void onNext(Event e) {
+                                if (e.getTime() != null) {
+                                    lastSeen[0] = e.getTime();
+                                }
+                                handle(e, enqueue, knownClusters);
+                            }
+                        });
+                cb.awaitCompletion();
+                since = lastSeen[0];
+                // The transport's read timeout closes an idle stream: reopen from the last event seen.
+                streamProblem = null;
+                backoff = 500;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                since = lastSeen[0];
+                if (System.currentTimeMillis() - opened > 20_000) {
+                    backoff = 500; // it ran for a while: a timeout, not a failure
+                } else {
+                    streamProblem = "the Swarm event stream is broken: " + e.getMessage();
+                    LOG.warnf("%s; reconnecting in %d ms", streamProblem, backoff);
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 30_000);
+                }
+            }
+        }
+    }
+
+    private void refreshServiceMap() {
+        try {
+            swarm.services(null).forEach(s -> {
+                String c = s.label(Labels.CLUSTER);
+                if (c != null) {
+                    serviceCluster.put(s.name(), c);
+                }
+            });
+        } catch (SwarmException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void handle(Event e, Consumer<String> enqueue, Supplier<Set<String>> knownClusters) {
+        if (e.getType() == EventType.NODE) {
+            knownClusters.get().forEach(enqueue); // a node coming or going can touch every cluster
+            return;
+        }
+        Map<String, String> attrs = e.getActor() == null || e.getActor().getAttributes() == null ? Map.of() : e.getActor().getAttributes();
+        String service = attrs.get("name");
+        String cluster = service == null ? null : serviceCluster.get(service);
+        if (cluster == null && service != null && "create".equals(e.getAction())) {
+            refreshServiceMap();
+            cluster = serviceCluster.get(service);
+        }
+        if (cluster != null) {
+            enqueue.accept(cluster);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
