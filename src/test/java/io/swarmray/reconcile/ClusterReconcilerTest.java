@@ -1,0 +1,251 @@
+package io.swarmray.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swarmray.Config;
+import io.swarmray.render.DesiredNetwork;
+import io.swarmray.render.DesiredService;
+import io.swarmray.render.ImageRewrites;
+import io.swarmray.render.Labels;
+import io.swarmray.spec.SpecParser;
+import io.swarmray.spec.SpecRegistry;
+import io.swarmray.spec.Specs;
+import io.swarmray.status.ClusterStatus;
+import io.swarmray.status.StatusStore;
+import io.swarmray.swarm.ObservedNetwork;
+import io.swarmray.swarm.ObservedService;
+import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SwarmClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconcile pass against an in-memory swarm: what it creates, updates, removes, and leaves alone. */
+class ClusterReconcilerTest {
+
+    /** An in-memory swarm that records every write. */
+    static final class FakeSwarm extends SwarmClient {
+        final Map<String, ObservedService> services = new HashMap<>();
+        final Map<String, ObservedNetwork> networks = new HashMap<>();
+        final List<ObservedTask> tasks = new ArrayList<>();
+        final List<String> writes = new ArrayList<>();
+        private int ids;
+
+        @Override
+        public List<ObservedService> services(String cluster) {
+            return services.values().stream().filter(s -> cluster == null || cluster.equals(s.label(Labels.CLUSTER))).toList();
+        }
+
+        @Override
+        public List<ObservedNetwork> networks(String cluster) {
+            return networks.values().stream().filter(n -> cluster == null || cluster.equals(n.labels().get(Labels.CLUSTER))).toList();
+        }
+
+        @Override
+        public List<ObservedTask> tasks(String cluster) {
+            return List.copyOf(tasks);
+        }
+
+        @Override
+        public void createNetwork(DesiredNetwork n) {
+            writes.add("create " + n.name());
+            networks.put(n.name(), new ObservedNetwork("n" + ids++, n.name(), n.labels(), "10.0.9.0/24"));
+        }
+
+        @Override
+        public void removeNetwork(ObservedNetwork n) {
+            writes.add("remove " + n.name());
+            networks.remove(n.name());
+        }
+
+        @Override
+        public void createService(DesiredService s) {
+            writes.add("create " + s.name());
+            services.put(s.name(), new ObservedService("s" + ids++, s.name(), 1, s.labels(), s.replicas(), 0, null, null));
+        }
+
+        @Override
+        public void updateService(ObservedService current, DesiredService s, Integer forceUpdate) {
+            writes.add("update " + s.name() + " force=" + forceUpdate);
+            services.put(s.name(), new ObservedService(current.id(), s.name(), current.version() + 1, s.labels(), s.replicas(),
+                    forceUpdate == null ? 0 : forceUpdate, null, null));
+        }
+
+        @Override
+        public void removeService(ObservedService s) {
+            writes.add("remove " + s.name());
+            services.remove(s.name());
+        }
+    }
+
+    /** Keeps statuses in memory. */
+    static final class MemoryStatuses extends StatusStore {
+        final Map<String, ClusterStatus> map = new HashMap<>();
+
+        @Override
+        public Optional<ClusterStatus> get(String name) {
+            return Optional.ofNullable(map.get(name));
+        }
+
+        @Override
+        public ClusterStatus put(ClusterStatus s) {
+            map.put(s.name(), s);
+            return s;
+        }
+
+        @Override
+        public void remove(String name) {
+            map.remove(name);
+        }
+    }
+
+    private final FakeSwarm swarm = new FakeSwarm();
+    private final SpecRegistry registry = new SpecRegistry();
+    private final MemoryStatuses statuses = new MemoryStatuses();
+    private final ClusterReconciler reconciler = new ClusterReconciler();
+
+    @BeforeEach
+    void wire() {
+        reconciler.swarm = swarm;
+        reconciler.registry = registry;
+        reconciler.statuses = statuses;
+        reconciler.config = config();
+        reconciler.probe = new HeadProbe() {
+            @Override
+            public Answer ask(io.swarmray.spec.RayCluster cluster, ObservedTask head) {
+                return new Answer(null, "not asked in this test");
+            }
+        };
+    }
+
+    private void spec(String yaml) {
+        registry.update(new SpecParser(1 << 20).parse("specs/llm.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void createsWhatIsMissingThenDoesNothingWhileNothingChanges() {
+        spec(Specs.SAMPLE);
+        Duration next = reconciler.reconcile("llm");
+        assertEquals(List.of("create llm-net", "create llm-head", "create llm-worker-gpu", "create llm-worker-cpu"), swarm.writes);
+        assertEquals(Duration.ofSeconds(2), next, "not ready yet: look again soon");
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes, "idempotent");
+    }
+
+    @Test
+    void updatesOnlyTheServiceWhoseSpecChanged() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        swarm.writes.clear();
+        spec(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3"));
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-worker-gpu force=0"), swarm.writes);
+    }
+
+    @Test
+    void anInvalidEditTouchesNothing() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        swarm.writes.clear();
+        spec(Specs.SAMPLE.replace("minReplicas: 1", "minReplicas: 7") + "\n  bad: [");
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+        assertTrue(statuses.map.get("llm").errors().get(0).contains("invalid YAML"), statuses.map.get("llm").errors().toString());
+    }
+
+    @Test
+    void aClusterNoSpecDeclaresIsTornDownServicesFirst() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        registry.remove("specs/llm.yaml");
+        swarm.writes.clear();
+        assertEquals(ClusterReconciler.SOON, reconciler.reconcile("llm"));
+        assertEquals(java.util.Set.of("remove llm-head", "remove llm-worker-gpu", "remove llm-worker-cpu"), java.util.Set.copyOf(swarm.writes));
+        assertEquals("deleting", statuses.map.get("llm").state());
+        reconciler.reconcile("llm");
+        assertTrue(swarm.writes.contains("remove llm-net"));
+        assertNull(reconciler.reconcile("llm"));
+        assertTrue(statuses.map.isEmpty());
+    }
+
+    @Test
+    void workersOlderThanAReplacedHeadAreRestartedOnce() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        String head = swarm.services.get("llm-head").id();
+        String gpu = swarm.services.get("llm-worker-gpu").id();
+        swarm.tasks.add(task("w1", gpu, t0));
+        swarm.tasks.add(task("h2", head, t0.plusSeconds(60))); // the head was replaced a minute after the worker started
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-worker-gpu force=1"), swarm.writes);
+        // the restarted worker is newer than the head: nothing more to do
+        swarm.tasks.set(0, task("w2", gpu, t0.plusSeconds(70)));
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    @Test
+    void workersStartedWithTheHeadAreLeftAlone() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        swarm.tasks.add(task("h1", swarm.services.get("llm-head").id(), t0.plusMillis(300)));
+        swarm.tasks.add(task("w1", swarm.services.get("llm-worker-gpu").id(), t0));
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    private static ObservedTask task(String id, String service, Instant created) {
+        return new ObservedTask(id, service, "llm", 1, "node", "running", "running", "", null, created.toString(),
+                created.toString(), "c" + id, List.of("10.0.9." + Math.abs(id.hashCode() % 200)));
+    }
+
+    private static Config config() {
+        return new Config() {
+            public Path specsDir() {
+                return Path.of("specs");
+            }
+
+            public Optional<Path> statusDirSetting() {
+                return Optional.empty();
+            }
+
+            public Duration resyncInterval() {
+                return Duration.ofSeconds(30);
+            }
+
+            public Duration convergingInterval() {
+                return Duration.ofSeconds(2);
+            }
+
+            public int maxSpecBytes() {
+                return 1 << 20;
+            }
+
+            public Optional<List<String>> imageRewriteRules() {
+                return Optional.empty();
+            }
+
+            @Override
+            public ImageRewrites images() {
+                return ImageRewrites.NONE;
+            }
+        };
+    }
+}
