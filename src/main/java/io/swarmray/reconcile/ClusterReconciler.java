@@ -54,6 +54,8 @@ public class ClusterReconciler {
     Config config;
     @Inject
     HeadProbe probe;
+    @Inject
+    io.swarmray.spec.SpecDirectory specs;
 
     Clock clock = Clock.systemUTC();
 
@@ -67,6 +69,10 @@ public class ClusterReconciler {
             List<ObservedService> services = swarm.services(name);
             List<ObservedNetwork> networks = swarm.networks(name);
             if (spec == null) {
+                if (!specs.loaded()) {
+                    LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
+                    return SOON;
+                }
                 return tearDown(name, services, networks);
             }
             if (spec.spec() == null) {

@@ -71,13 +71,14 @@ public class ReconcileLoop {
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
         queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
+        LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(), config.statusDir().toAbsolutePath());
+        // Read every spec before any reconcile: a cluster whose file was not read yet must not look deleted.
+        resync();
+        daemon(this::watch, "swarmray-spec-watch").start();
+        swarmWatcher.start(timer, queue::add, this::knownClusters);
         for (int i = 0; i < WORKERS; i++) {
             daemon(this::work, "swarmray-reconcile-" + i).start();
         }
-        daemon(this::watch, "swarmray-spec-watch").start();
-        swarmWatcher.start(timer, queue::add, this::knownClusters);
-        LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(), config.statusDir().toAbsolutePath());
-        resync();
     }
 
     void onStop(@Observes ShutdownEvent e) {

@@ -32,6 +32,7 @@ public final class SpecDirectory {
     private final SpecParser parser;
     private final SpecRegistry registry;
     private final Map<String, Stamp> read = new HashMap<>();
+    private volatile boolean loaded;
 
     public SpecDirectory(Path dir, SpecParser parser, SpecRegistry registry) {
         this.dir = dir;
@@ -92,7 +93,16 @@ public final class SpecDirectory {
             read.put(display, stamp);
             changed.addAll(registry.update(parsed));
         }
+        loaded = true;
         return new ScanResult(changed, unsettled);
+    }
+
+    /**
+     * True once the whole directory has been read. Before that, a cluster that no spec declares may
+     * simply not have been read yet: nothing may be torn down on that ground.
+     */
+    public boolean loaded() {
+        return loaded;
     }
 
     /** Parses the file; null when it changed while being read (look again later). */

@@ -113,6 +113,8 @@ class ClusterReconcilerTest {
     private final SpecRegistry registry = new SpecRegistry();
     private final MemoryStatuses statuses = new MemoryStatuses();
     private final ClusterReconciler reconciler = new ClusterReconciler();
+    @org.junit.jupiter.api.io.TempDir
+    Path emptyDir;
 
     @BeforeEach
     void wire() {
@@ -120,6 +122,7 @@ class ClusterReconcilerTest {
         reconciler.registry = registry;
         reconciler.statuses = statuses;
         reconciler.config = config();
+        reconciler.specs = new io.swarmray.spec.SpecDirectory(emptyDir, new SpecParser(1 << 20), new SpecRegistry());
         reconciler.probe = new HeadProbe() {
             @Override
             public Answer ask(io.swarmray.spec.RayCluster cluster, ObservedTask head) {
@@ -171,6 +174,7 @@ class ClusterReconcilerTest {
         reconciler.reconcile("llm");
         registry.remove("specs/llm.yaml");
         swarm.writes.clear();
+        scanned();
         assertEquals(ClusterReconciler.SOON, reconciler.reconcile("llm"));
         assertEquals(java.util.Set.of("remove llm-head", "remove llm-worker-gpu", "remove llm-worker-cpu"), java.util.Set.copyOf(swarm.writes));
         assertEquals("deleting", statuses.map.get("llm").state());
@@ -178,6 +182,16 @@ class ClusterReconcilerTest {
         assertTrue(swarm.writes.contains("remove llm-net"));
         assertNull(reconciler.reconcile("llm"));
         assertTrue(statuses.map.isEmpty());
+    }
+
+    @Test
+    void nothingIsTornDownBeforeTheSpecsDirectoryWasRead() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        registry.remove("specs/llm.yaml");
+        swarm.writes.clear();
+        assertEquals(ClusterReconciler.SOON, reconciler.reconcile("llm"));
+        assertEquals(List.of(), swarm.writes);
     }
 
     @Test
@@ -209,6 +223,15 @@ class ClusterReconcilerTest {
         swarm.writes.clear();
         reconciler.reconcile("llm");
         assertEquals(List.of(), swarm.writes);
+    }
+
+    /** The (empty) specs directory has been read: a cluster no spec declares is really gone. */
+    private void scanned() {
+        try {
+            reconciler.specs.scan(System.currentTimeMillis());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ObservedTask task(String id, String service, Instant created) {

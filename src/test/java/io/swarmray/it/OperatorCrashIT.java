@@ -1,0 +1,196 @@
+package io.swarmray.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.swarmray.render.Labels;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator keeps no state of its own: SIGKILL it at random points while it creates, scales,
+ * updates and deletes clusters, restart it, and it must converge with no duplicate or orphan
+ * object and without restarting a healthy cluster. Runs the packaged operator as a process.
+ */
+class OperatorCrashIT {
+    static final int KILLS = 32;
+    static final int PORT = 18191;
+    static final Path SPECS = Path.of("target/crash-specs");
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    static DockerClient docker;
+    private Process operator;
+    private final Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
+
+    @BeforeAll
+    static void connect() {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        docker.close();
+    }
+
+    private void start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/crash-operator.log")));
+        pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
+        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        pb.environment().put("SWARMRAY_RESYNC_INTERVAL", "5s");
+        pb.environment().put("SWARMRAY_CONVERGING_INTERVAL", "1s");
+        operator = pb.start();
+    }
+
+    private void kill() throws InterruptedException {
+        operator.destroyForcibly().waitFor(); // SIGKILL on Linux
+    }
+
+    private static void write(String file, String yaml) throws IOException {
+        Path tmp = SPECS.resolve("." + file);
+        Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+        Files.move(tmp, SPECS.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteSpecs() throws IOException {
+        try (var files = Files.list(SPECS)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String spec(String name, int replicas, String image) {
+        return SwarmFixture.cluster(name, image, Map.of("w", replicas));
+    }
+
+    private static List<Service> owned() {
+        return docker.listServicesCmd().withLabelFilter(Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, "swarmray-it", "true")).exec()
+                .stream().filter(s -> s.getSpec().getName().startsWith("crash")).toList();
+    }
+
+    private static String state(String name) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + PORT + "/api/v1/rayclusters/" + name)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? io.restassured.path.json.JsonPath.from(r.body()).getString("status.state") : "http " + r.statusCode();
+        } catch (IOException | InterruptedException e) {
+            return "unreachable";
+        }
+    }
+
+    private static Map<String, String> taskIds(String cluster) {
+        return docker.listTasksCmd().withLabelFilter(Map.of(Labels.CLUSTER, cluster)).exec().stream()
+                .filter(t -> t.getDesiredState() != null && t.getDesiredState().getValue().equals("running"))
+                .collect(Collectors.toMap(t -> t.getServiceId() + "/" + t.getSlot(), t -> t.getId(), (a, b) -> a, TreeMap::new));
+    }
+
+    @Test
+    void sigkillAtRandomPointsLeavesNoDuplicateNoOrphanAndNoRestartOfHealthyClusters() throws Exception {
+        assertTrue(Files.exists(JAR), "run after packaging: " + JAR);
+        Files.createDirectories(SPECS);
+        deleteSpecs();
+        start();
+        write("crashstable.yaml", spec("crashstable", 1, SwarmFixture.IMAGE));
+        SwarmFixture.await("crashstable ready", SwarmFixture.READY_TIMEOUT, () -> state("crashstable"), "ready"::equals);
+        var stableVersions = owned().stream().filter(s -> s.getSpec().getName().startsWith("crashstable"))
+                .collect(Collectors.toMap(s -> s.getSpec().getName(), s -> s.getVersion().getIndex()));
+        var stableTasks = taskIds("crashstable");
+
+        // The intended end state, updated by every operation.
+        Map<String, String> declared = new HashMap<>();
+        List<String> log = new ArrayList<>();
+        String[] names = {"crasha", "crashb", "crashc"};
+        for (int i = 0; i < KILLS; i++) {
+            String name = names[random.nextInt(names.length)];
+            String op;
+            if (!declared.containsKey(name)) {
+                op = "create";
+                declared.put(name, spec(name, 1, SwarmFixture.IMAGE));
+            } else {
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        op = "scale";
+                        declared.put(name, spec(name, 1 + random.nextInt(2), SwarmFixture.IMAGE));
+                    }
+                    case 1 -> {
+                        op = "update";
+                        declared.put(name, spec(name, 1, random.nextBoolean() ? SwarmFixture.IMAGE : SwarmFixture.IMAGE + "2"));
+                    }
+                    default -> {
+                        op = "delete";
+                        declared.remove(name);
+                    }
+                }
+            }
+            if (declared.containsKey(name)) {
+                write(name + ".yaml", declared.get(name));
+            } else {
+                Files.deleteIfExists(SPECS.resolve(name + ".yaml"));
+            }
+            int delay = random.nextInt(1500);
+            log.add(op + " " + name + " +" + delay + "ms");
+            Thread.sleep(delay);
+            kill();
+            start();
+            Thread.sleep(random.nextInt(1500)); // sometimes killed again while starting up
+        }
+
+        // Converge: every declared cluster ready, nothing else left.
+        for (String name : declared.keySet()) {
+            SwarmFixture.await(name + " ready after " + log, SwarmFixture.READY_TIMEOUT, () -> state(name), "ready"::equals);
+        }
+        Set<String> expected = new TreeSet<>();
+        for (String name : declared.keySet()) {
+            expected.add(name + "-head");
+            expected.add(name + "-worker-w");
+        }
+        expected.add("crashstable-head");
+        expected.add("crashstable-worker-w");
+        SwarmFixture.await("only declared services after " + log, Duration.ofSeconds(60),
+                () -> owned().stream().map(s -> s.getSpec().getName()).collect(Collectors.toCollection(TreeSet::new)), expected::equals);
+        List<String> services = owned().stream().map(s -> s.getSpec().getName()).toList();
+        assertEquals(services.size(), new TreeSet<>(services).size(), "no duplicate: " + services);
+        Set<String> expectedNetworks = new TreeSet<>();
+        declared.keySet().forEach(n -> expectedNetworks.add(n + "-net"));
+        expectedNetworks.add("crashstable-net");
+        SwarmFixture.await("only declared networks", Duration.ofSeconds(60), () -> docker.listNetworksCmd().exec().stream()
+                .map(n -> n.getName()).filter(n -> n.startsWith("crash")).collect(Collectors.toCollection(TreeSet::new)), expectedNetworks::equals);
+        var stableAfter = owned().stream().filter(s -> s.getSpec().getName().startsWith("crashstable"))
+                .collect(Collectors.toMap(s -> s.getSpec().getName(), s -> s.getVersion().getIndex()));
+        assertEquals(stableVersions, stableAfter, "the healthy cluster's services were never updated");
+        assertEquals(stableTasks, taskIds("crashstable"), "the healthy cluster's tasks were never restarted");
+
+        // Tear down through the operator itself.
+        deleteSpecs();
+        SwarmFixture.await("all removed", Duration.ofSeconds(90), OperatorCrashIT::owned, List::isEmpty);
+        kill();
+    }
+}
