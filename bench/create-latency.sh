@@ -5,29 +5,13 @@
 # Needs: a swarm manager (deploy/testbed/ensure-swarm.sh) and the stand-in image (deploy/testbed/build-images.sh).
 # Env: ROUNDS (default 3; the median is reported), COUNTS (default "1 10").
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}
 COUNTS=${COUNTS:-"1 10"}
 PORT=18190
-IMAGE=swarmray/ray-standin:test
 WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
-now() { date +%s.%N; }
-log() { echo "[bench] $*" >&2; }
-
-[[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
-mkdir -p "$WORK/specs"
-SWARMRAY_SPECS_DIR="$WORK/specs" QUARKUS_HTTP_PORT=$PORT SWARMRAY_RESYNC_INTERVAL=30s \
-  java -jar "$ROOT/target/quarkus-app/quarkus-run.jar" > "$WORK/operator.log" 2>&1 &
-OP=$!
-cleanup() {
-  kill $OP 2>/dev/null || true
-  docker service rm $(docker service ls -q -f label=swarmray-bench=true) >/dev/null 2>&1 || true
-  sleep 3
-  docker network rm $(docker network ls -q -f label=swarmray-bench=true) >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-for _ in $(seq 1 60); do curl -sf "localhost:$PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+trap cleanup_bench EXIT
+start_operator $PORT
 
 count_services() { docker service ls -q -f "label=swarmray-bench=true" -f "label=$1" | wc -l; }
 wait_services() { # $1 label filter, $2 expected count
@@ -39,20 +23,6 @@ wait_gone() {
   docker network rm $(docker network ls -q -f label=swarmray-bench=true) >/dev/null 2>&1 || true
 }
 
-spec() { cat <<YAML
-apiVersion: ray.io/v1
-kind: RayCluster
-metadata: {name: $1, labels: {swarmray-bench: "true", bench-kind: swarmray}}
-spec:
-  headGroupSpec:
-    rayStartParams: {}
-    template: {spec: {containers: [{name: head, image: $IMAGE}]}}
-  workerGroupSpecs:
-    - groupName: w
-      replicas: 1
-      template: {spec: {containers: [{name: w, image: $IMAGE}]}}
-YAML
-}
 stackfile() { cat <<YAML
 version: "3.8"
 services:
@@ -79,7 +49,7 @@ for n in $COUNTS; do
   for r in $(seq 1 "$ROUNDS"); do
     # SwarmRay: write n spec files (atomically, as editors do), wait until all 2n services exist
     t0=$(now)
-    for i in $(seq 1 "$n"); do spec "bsr$i" > "$WORK/.tmp$i"; mv "$WORK/.tmp$i" "$WORK/specs/bsr$i.yaml"; done
+    for i in $(seq 1 "$n"); do bench_spec "bsr$i" 1 > "$WORK/.tmp$i"; mv "$WORK/.tmp$i" "$WORK/specs/bsr$i.yaml"; done
     wait_services bench-kind=swarmray $((2 * n))
     sr+=("$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')")
     rm -f "$WORK"/specs/*.yaml; wait_gone

@@ -32,6 +32,10 @@ public interface Config {
     @WithDefault("2s")
     Duration convergingInterval();
 
+    /** This operator's name on the swarm; it manages only objects labelled with it. */
+    @WithDefault("default")
+    String instance();
+
     /** Largest spec file read, in bytes. */
     @WithDefault("1048576")
     int maxSpecBytes();

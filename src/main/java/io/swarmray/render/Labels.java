@@ -9,6 +9,11 @@ public final class Labels {
     public static final String MANAGED_BY = "swarmray.io/managed-by";
     public static final String MANAGED_BY_VALUE = "swarmray";
     public static final String SPEC_HASH = "swarmray.io/spec-hash";
+    /**
+     * Which operator instance owns the object (config swarmray.instance): operators of different
+     * instances on one swarm never touch each other's clusters. Stamped by the swarm client.
+     */
+    public static final String INSTANCE = "swarmray.io/instance";
     /** Makes `docker stack ls|services|ps NAME` show the cluster as a stack. */
     public static final String STACK_NAMESPACE = "com.docker.stack.namespace";
 

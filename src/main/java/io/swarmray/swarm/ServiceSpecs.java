@@ -31,8 +31,9 @@ final class ServiceSpecs {
     private ServiceSpecs() {
     }
 
-    static ServiceSpec toDocker(DesiredService s, Integer forceUpdate) {
-        TreeMap<String, String> containerLabels = new TreeMap<>(s.labels());
+    /** @param labels the service's labels as stored (the desired ones plus the operator's instance) */
+    static ServiceSpec toDocker(DesiredService s, Map<String, String> labels, Integer forceUpdate) {
+        TreeMap<String, String> containerLabels = new TreeMap<>(labels);
         containerLabels.remove(Labels.SPEC_HASH);
         var h = s.healthCheck();
         ContainerSpec container = new ContainerSpec()
@@ -55,7 +56,7 @@ final class ServiceSpecs {
                 .withForceUpdate(forceUpdate);
         return new ServiceSpec()
                 .withName(s.name())
-                .withLabels(s.labels())
+                .withLabels(labels)
                 .withTaskTemplate(task)
                 .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
                 .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(s.ports().stream()

@@ -21,7 +21,6 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class SwarmClient {
-    private static final Map<String, String> OWNED = Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
 
     @Inject
     DockerClient docker;
@@ -29,6 +28,8 @@ public class SwarmClient {
     DockerHttpClient http;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    io.swarmray.Config config;
 
     public SwarmInfo info() {
         return call("docker info", () -> {
@@ -97,13 +98,24 @@ public class SwarmClient {
         });
     }
 
-    private static Map<String, String> owned(String cluster) {
-        return cluster == null ? OWNED : Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.CLUSTER, cluster);
+    /** The label filter of what this operator instance owns, of one cluster or of all. */
+    private Map<String, String> owned(String cluster) {
+        Map<String, String> m = new java.util.TreeMap<>(Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.INSTANCE, config.instance()));
+        if (cluster != null) {
+            m.put(Labels.CLUSTER, cluster);
+        }
+        return m;
+    }
+
+    private Map<String, String> stamped(Map<String, String> labels) {
+        Map<String, String> m = new java.util.TreeMap<>(labels);
+        m.put(Labels.INSTANCE, config.instance());
+        return m;
     }
 
     public void createNetwork(DesiredNetwork n) {
         call("create network " + n.name(), () -> docker.createNetworkCmd().withName(n.name()).withDriver("overlay")
-                .withAttachable(true).withCheckDuplicate(true).withLabels(n.labels()).exec());
+                .withAttachable(true).withCheckDuplicate(true).withLabels(stamped(n.labels())).exec());
     }
 
     public void removeNetwork(ObservedNetwork n) {
@@ -119,14 +131,14 @@ public class SwarmClient {
     }
 
     public void createService(DesiredService s) {
-        call("create service " + s.name(), () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, null)).exec());
+        call("create service " + s.name(), () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), null)).exec());
     }
 
     /** Replaces the service's spec; {@code version} must be the one just observed, or Swarm refuses. */
     public void updateService(ObservedService current, DesiredService s, Integer forceUpdate) {
         requireOwned(current.labels(), current.name());
         call("update service " + s.name(), () -> {
-            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, forceUpdate)).withVersion(current.version()).exec();
+            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), forceUpdate)).withVersion(current.version()).exec();
             return null;
         });
     }
@@ -143,9 +155,10 @@ public class SwarmClient {
         });
     }
 
-    private static void requireOwned(Map<String, String> labels, String name) {
-        if (labels == null || !Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))) {
-            throw new IllegalStateException("refusing to touch " + name + ": it lacks the label " + Labels.MANAGED_BY);
+    private void requireOwned(Map<String, String> labels, String name) {
+        if (labels == null || !Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))
+                || !config.instance().equals(labels.get(Labels.INSTANCE))) {
+            throw new IllegalStateException("refusing to touch " + name + ": it is not labelled as owned by SwarmRay instance " + config.instance());
         }
     }
 

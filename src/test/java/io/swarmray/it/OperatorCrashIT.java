@@ -53,6 +53,13 @@ class OperatorCrashIT {
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void stopOperator() throws InterruptedException {
+        if (operator != null) {
+            kill();
+        }
+    }
+
     @AfterAll
     static void close() throws IOException {
         docker.close();
@@ -64,6 +71,7 @@ class OperatorCrashIT {
         pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
         pb.environment().put("SWARMRAY_RESYNC_INTERVAL", "5s");
+        pb.environment().put("SWARMRAY_INSTANCE", "crash");
         pb.environment().put("SWARMRAY_CONVERGING_INTERVAL", "1s");
         operator = pb.start();
     }

@@ -261,6 +261,10 @@ class ClusterReconcilerTest {
                 return 1 << 20;
             }
 
+            public String instance() {
+                return "test";
+            }
+
             public Optional<List<String>> imageRewriteRules() {
                 return Optional.empty();
             }

@@ -1,0 +1,45 @@
+# Shared by the bench scripts: run the packaged operator on a scratch specs directory.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+IMAGE=${IMAGE:-swarmray/ray-standin:test}
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
+
+# start_operator PORT: builds the jar if needed, starts it on WORK/specs, waits until ready. Sets OP.
+start_operator() {
+  local port=$1
+  [[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
+  mkdir -p "$WORK/specs"
+  SWARMRAY_INSTANCE=bench SWARMRAY_SPECS_DIR="$WORK/specs" QUARKUS_HTTP_PORT=$port java ${JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" \
+    >> "$WORK/operator.log" 2>&1 &
+  OP=$!
+  for _ in $(seq 1 120); do curl -sf "localhost:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
+  echo "operator did not become ready; see $WORK/operator.log" >&2; return 1
+}
+
+# bench_spec NAME WORKERS: a RayCluster labelled for cleanup
+bench_spec() { cat <<YAML
+apiVersion: ray.io/v1
+kind: RayCluster
+metadata: {name: $1, labels: {swarmray-bench: "true", bench-kind: swarmray}}
+spec:
+  headGroupSpec:
+    rayStartParams: {}
+    template: {spec: {containers: [{name: head, image: $IMAGE}]}}
+  workerGroupSpecs:
+    - groupName: w
+      replicas: $2
+      template: {spec: {containers: [{name: w, image: $IMAGE}]}}
+YAML
+}
+
+# state PORT NAME
+state() { curl -s "localhost:$1/api/v1/rayclusters/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["state"])' 2>/dev/null; }
+
+cleanup_bench() {
+  [[ -n "${OP:-}" ]] && kill "$OP" 2>/dev/null
+  docker stack rm $(docker stack ls --format '{{.Name}}' | grep '^bst') >/dev/null 2>&1 || true
+  docker service rm $(docker service ls -q -f label=swarmray-bench=true) >/dev/null 2>&1 || true
+  for _ in $(seq 1 30); do [[ -z "$(docker ps -q -f label=swarmray-bench=true)" ]] && break; sleep 1; done
+  docker network rm $(docker network ls -q -f label=swarmray-bench=true) >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
