@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images the tests need, from nothing (no registry is reachable):
-#   swarmray/debian-base:12      debootstrap'd Debian bookworm (python3, wget) -> `docker import`
+#   swarmray/debian-base:12      debootstrap'd Debian bookworm (python3, wget, redis-server) -> `docker import`
 #   swarmray/ray-standin:test    FROM the base: a `ray` command honouring Ray's contract (deploy/ray-standin)
+#   swarmray/redis:test          FROM the base: Debian's redis-server (GCS fault tolerance tests)
 # The debootstrap rootfs tarball is cached (it costs ~40 s; the rest costs seconds).
 # Env: SWARMRAY_CACHE (default /var/cache/swarmray), MIRROR, FORCE=1 rebuilds the rootfs.
 set -euo pipefail
@@ -14,7 +15,7 @@ export DOCKER_BUILDKIT=0
 log() { echo "[build-images] $*" >&2; }
 mkdir -p "$CACHE"
 
-BASE_PACKAGES=python3,wget,ca-certificates,netbase,procps,iproute2
+BASE_PACKAGES=python3,wget,ca-certificates,netbase,procps,iproute2,redis-server
 BASE_TAR="$CACHE/debian-base-rootfs.tar"
 BASE_STAMP="$CACHE/debian-base-rootfs.packages"
 
@@ -43,6 +44,9 @@ fi
 log "docker build swarmray/ray-standin:test"
 docker build -q -t swarmray/ray-standin:test "$ROOT/deploy/ray-standin" >/dev/null 2>"$CACHE/build-standin.log" \
   || { cat "$CACHE/build-standin.log" >&2; exit 1; }
+log "docker build swarmray/redis:test"
+docker build -q -t swarmray/redis:test "$HERE/redis" >/dev/null 2>"$CACHE/build-redis.log" \
+  || { cat "$CACHE/build-redis.log" >&2; exit 1; }
 # A second tag of the same image, for tests that change a cluster's image.
 docker tag swarmray/ray-standin:test swarmray/ray-standin:test2
 docker image prune -f >/dev/null 2>&1 || true

@@ -9,4 +9,6 @@ if [[ -n "$svcs" ]]; then
 fi
 nets=$(docker network ls -q -f label=swarmray-it=true)
 [[ -n "$nets" ]] && docker network rm $nets >/dev/null 2>&1
+secrets=$(docker secret ls -q -f label=swarmray-it=true)
+[[ -n "$secrets" ]] && docker secret rm $secrets >/dev/null 2>&1
 exit 0

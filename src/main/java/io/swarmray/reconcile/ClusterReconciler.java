@@ -165,8 +165,8 @@ public class ClusterReconciler {
      */
     private String restartWorkersOlderThan(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
                                            List<ObservedTask> tasks) {
-        if (head == null || !head.running() || head.createdAt() == null) {
-            return null;
+        if (head == null || !head.running() || head.createdAt() == null || spec.spec().gcsFaultTolerance() != null) {
+            return null; // with GCS fault tolerance the workers reconnect to the new head by themselves
         }
         java.time.Instant headBorn = java.time.Instant.parse(head.createdAt());
         List<String> restarted = new ArrayList<>();

@@ -120,6 +120,19 @@ public class SwarmWatcher {
                             }
 
                             @Override
+                            public void onError(Throwable error) {
+                                // reported by the loop below (or expected, at shutdown); closing is enough here
+                                try {
+                                    close();
+                                } catch (java.io.IOException ignored) {
+                                    // already closing
+                                }
+                                if (!stopped) {
+                                    streamProblem = "the Swarm event stream is broken: " + error.getMessage();
+                                }
+                            }
+
+                            @Override
                             public void onNext(Event e) {
                                 if (e.getTime() != null) {
                                     lastSeen[0] = e.getTime();

@@ -27,7 +27,8 @@ public final class ClusterRenderer {
      * The container's fixed start-up, run by bash with the ray start flags as "$@" (never parsed
      * as shell text). It (1) raises the open-files limit as KubeRay does, (2) finds this task's address
      * on the cluster network and passes it as --node-ip-address, because Ray's own guess inside a
-     * Swarm task is the docker_gwbridge address that no other node can reach, and (3) on workers waits
+     * Swarm task is the docker_gwbridge address that no other node can reach, (3) reads the Redis
+     * password from its Swarm secret file (so it is never in the service spec), and (4) on workers waits
      * for the head's GCS, as KubeRay's init container does.
      */
     static final String START_SCRIPT = """
@@ -45,6 +46,9 @@ public final class ClusterRenderer {
             print(ip)
             ' "$SWARMRAY_NODE_SUBNET") || exit 1
               set -- "$@" "--node-ip-address=$node_ip"
+            fi
+            if [ -n "${SWARMRAY_REDIS_PASSWORD_FILE:-}" ]; then
+              set -- "$@" "--redis-password=$(cat "$SWARMRAY_REDIS_PASSWORD_FILE")"
             fi
             if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
               until ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" >/dev/null 2>&1; do
@@ -94,12 +98,18 @@ public final class ClusterRenderer {
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
-                healthCheck(g), STOP_GRACE);
+                healthCheck(g), STOP_GRACE, cluster.extraNetworks(), secrets(cluster, g));
         TreeMap<String, String> withHash = new TreeMap<>(labels);
         withHash.put(Labels.SPEC_HASH, s.hash());
         return new DesiredService(s.name(), withHash, s.image(), s.command(), s.args(), s.env(), s.mounts(),
                 s.resources(), s.placement(), s.replicas(), s.network(), s.networkAliases(), s.ports(), s.healthCheck(),
-                s.stopGracePeriodNanos());
+                s.stopGracePeriodNanos(), s.extraNetworks(), s.secrets());
+    }
+
+    /** The head reads the Redis password of GCS fault tolerance from its Swarm secret. */
+    static List<String> secrets(RayCluster cluster, GroupSpec g) {
+        var ft = cluster.gcsFaultTolerance();
+        return g.type() == NodeType.HEAD && ft != null && ft.passwordSecret() != null ? List.of(ft.passwordSecret()) : List.of();
     }
 
     /** Cluster-wide labels: the user's metadata.labels, then ours (ours win). */
@@ -129,6 +139,14 @@ public final class ClusterRenderer {
             env.put("FQ_RAY_IP", Names.headService(cluster.name()));
         }
         env.put("RAY_NODE_TYPE_NAME", g.groupName());
+        var ft = cluster.gcsFaultTolerance();
+        if (ft != null && head) {
+            env.put("RAY_REDIS_ADDRESS", ft.redisAddress());
+            env.put("RAY_external_storage_namespace", ft.storageNamespace());
+        } else if (ft != null) {
+            // KubeRay's value with fault tolerance: workers wait out a head restart instead of exiting after 60 s.
+            env.put("RAY_gcs_rpc_server_reconnect_timeout_s", "600");
+        }
         for (var e : g.template().container().env()) {
             env.put(e.name(), SwarmTemplates.escape(e.value()));
         }
@@ -136,6 +154,9 @@ public final class ClusterRenderer {
         env.put("RAY_CLOUD_INSTANCE_ID", "{{.Task.ID}}");
         if (!g.rayStartParams().containsKey("node-ip-address")) {
             env.put("SWARMRAY_NODE_SUBNET", subnet);
+        }
+        if (ft != null && head && ft.passwordSecret() != null) {
+            env.put("SWARMRAY_REDIS_PASSWORD_FILE", "/run/secrets/" + ft.passwordSecret());
         }
         if (!head) {
             env.put("SWARMRAY_WAIT_FOR_GCS", RayStartCommand.params(cluster, g).get("address"));

@@ -7,11 +7,15 @@ import java.util.SortedMap;
  * A Swarm service as SwarmRay wants it, in plain values: what {@code render} produces and the
  * {@code swarm} package turns into a Docker API spec. Its {@link #hash()} identifies the content,
  * so a service whose stored hash label matches needs no update.
+ *
+ * @param extraNetworks networks beyond the cluster's own that the tasks join (by name)
+ * @param secrets       Swarm secrets (by name) mounted at /run/secrets/NAME
  */
 public record DesiredService(String name, SortedMap<String, String> labels, String image, List<String> command,
                              List<String> args, List<String> env, List<Mount> mounts, Resources resources,
                              Placement placement, int replicas, String network, List<String> networkAliases,
-                             List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos) {
+                             List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
+                             List<String> extraNetworks, List<String> secrets) {
 
     public enum MountType { BIND, VOLUME, TMPFS }
 
@@ -39,6 +43,6 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
         var copy = new java.util.TreeMap<>(labels);
         copy.remove(Labels.SPEC_HASH);
         return SpecHash.of(new DesiredService(name, copy, image, command, args, env, mounts, resources, placement,
-                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos).toString());
+                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets).toString());
     }
 }

@@ -36,6 +36,10 @@ public final class RayStartCommand {
         p.remove("head");
         if (group.type() == NodeType.HEAD) {
             p.putIfAbsent("dashboard-host", "0.0.0.0");
+            var ft = cluster.gcsFaultTolerance();
+            if (ft != null && ft.passwordValue() != null) {
+                p.putIfAbsent("redis-password", ft.passwordValue());
+            }
         } else {
             p.putIfAbsent("address", headAddress(cluster));
         }

@@ -13,7 +13,17 @@ import java.util.SortedMap;
  * @param annotations {@code metadata.annotations}; the {@code swarmray.io/} ones steer Swarm-only settings
  */
 public record RayCluster(String name, String file, Map<String, String> labels, Map<String, String> annotations,
-                         String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups) {
+                         String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups,
+                         GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks) {
+
+    /**
+     * {@code spec.gcsFaultToleranceOptions}: the head keeps GCS state in Redis, so workers survive a
+     * head restart. The password is a literal value or, preferably, a Swarm secret (never put in env).
+     *
+     * @param passwordSecret the Swarm secret holding the password ({@code redisPassword.valueFrom.secretKeyRef.name}), or null
+     */
+    public record GcsFaultTolerance(String redisAddress, String passwordValue, String passwordSecret, String storageNamespace) {
+    }
 
     public enum NodeType {
         HEAD, WORKER;

@@ -113,7 +113,7 @@ public final class SpecParser {
     /** Reads one RayCluster document. */
     private static final class ClusterReader {
         private static final Set<String> UNSUPPORTED_SPEC = Set.of("enableInTreeAutoscaling", "autoscalerOptions",
-                "headServiceAnnotations", "gcsFaultToleranceOptions", "upgradeStrategy", "managedBy", "authOptions");
+                "headServiceAnnotations", "upgradeStrategy", "managedBy", "authOptions");
         private final String file;
         private final int document;
         private final FieldReader r;
@@ -172,7 +172,8 @@ public final class SpecParser {
                     r.warn("spec." + k, "is not supported by SwarmRay yet; ignored");
                 }
             }
-            r.ignoreOthers(spec, "spec", union(UNSUPPORTED_SPEC, Set.of("rayVersion", "suspend", "headGroupSpec", "workerGroupSpecs")),
+            r.ignoreOthers(spec, "spec", union(UNSUPPORTED_SPEC, Set.of("rayVersion", "suspend", "headGroupSpec", "workerGroupSpecs",
+                            "gcsFaultToleranceOptions")),
                     "unknown field; ignored");
             GroupReader groups = new GroupReader(r, name);
             GroupSpec head = null;
@@ -195,10 +196,13 @@ public final class SpecParser {
                     }
                 }
             }
+            var ft = spec.get("gcsFaultToleranceOptions") == null ? null
+                    : ClusterOptions.faultTolerance(r, r.map(spec.get("gcsFaultToleranceOptions"), "spec.gcsFaultToleranceOptions"), name);
+            List<String> networks = annotations == null ? List.of() : ClusterOptions.extraNetworks(r, annotations);
             if (!r.errors.isEmpty() || head == null) {
                 return null;
             }
-            return new RayCluster(name, file, labels, annotations, rayVersion, suspend, head, List.copyOf(workers));
+            return new RayCluster(name, file, labels, annotations, rayVersion, suspend, head, List.copyOf(workers), ft, networks);
         }
 
         private static Set<String> union(Set<String> a, Set<String> b) {

@@ -2,6 +2,8 @@ package io.swarmray.swarm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.ContainerSpecFile;
+import com.github.dockerjava.api.model.ContainerSpecSecret;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.HealthCheck;
@@ -32,7 +34,7 @@ final class ServiceSpecs {
     }
 
     /** @param labels the service's labels as stored (the desired ones plus the operator's instance) */
-    static ServiceSpec toDocker(DesiredService s, Map<String, String> labels, Integer forceUpdate) {
+    static ServiceSpec toDocker(DesiredService s, Map<String, String> labels, Map<String, String> secretIds, Integer forceUpdate) {
         TreeMap<String, String> containerLabels = new TreeMap<>(labels);
         containerLabels.remove(Labels.SPEC_HASH);
         var h = s.healthCheck();
@@ -46,13 +48,17 @@ final class ServiceSpecs {
                 .withHealthCheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
                         .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()))
                 .withStopGracePeriod(s.stopGracePeriodNanos())
+                .withSecrets(s.secrets().stream().map(name -> new ContainerSpecSecret().withSecretId(secretIds.get(name)).withSecretName(name)
+                        .withFile(new ContainerSpecFile().withName(name).withUid("0").withGid("0").withMode(0400L))).toList())
                 .withInit(true);
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
                 .withResources(resources(s.resources()))
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L))
                 .withPlacement(placement(s.placement()))
-                .withNetworks(List.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())))
+                .withNetworks(java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())),
+                        s.extraNetworks().stream().map(n -> new NetworkAttachmentConfig().withTarget(n))).toList())
                 .withForceUpdate(forceUpdate);
         return new ServiceSpec()
                 .withName(s.name())

@@ -131,14 +131,14 @@ public class SwarmClient {
     }
 
     public void createService(DesiredService s) {
-        call("create service " + s.name(), () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), null)).exec());
+        call("create service " + s.name(), () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), null)).exec());
     }
 
     /** Replaces the service's spec; {@code version} must be the one just observed, or Swarm refuses. */
     public void updateService(ObservedService current, DesiredService s, Integer forceUpdate) {
         requireOwned(current.labels(), current.name());
         call("update service " + s.name(), () -> {
-            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), forceUpdate)).withVersion(current.version()).exec();
+            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), forceUpdate)).withVersion(current.version()).exec();
             return null;
         });
     }
@@ -153,6 +153,21 @@ public class SwarmClient {
             }
             return null;
         });
+    }
+
+    /** Swarm wants secret ids; specs name secrets. A missing secret is an error the user can act on. */
+    private Map<String, String> secretIds(DesiredService s) {
+        if (s.secrets().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> ids = new java.util.HashMap<>();
+        docker.listSecretsCmd().withNameFilter(s.secrets()).exec().forEach(x -> ids.put(x.getSpec().getName(), x.getId()));
+        for (String name : s.secrets()) {
+            if (!ids.containsKey(name)) {
+                throw new IllegalStateException("Swarm secret '" + name + "' does not exist; create it with: printf %s PASSWORD | docker secret create " + name + " -");
+            }
+        }
+        return ids;
     }
 
     private void requireOwned(Map<String, String> labels, String name) {

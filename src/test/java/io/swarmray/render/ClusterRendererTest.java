@@ -115,4 +115,21 @@ class ClusterRendererTest {
         assertEquals("swarmray/ray-standin:test",
                 ClusterRenderer.render(c, "10.0.5.0/24", standin).services().get(0).image());
     }
+
+    @Test
+    void faultToleranceSetsRedisEnvOnTheHeadAndReadsThePasswordFromItsSecret() {
+        String yaml = Specs.SAMPLE.replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
+                + "    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass}}}\n");
+        var x = Specs.parse(yaml).clusters().get(0).cluster();
+        var ft = ClusterRenderer.render(x, "10.0.5.0/24", ImageRewrites.NONE);
+        var head = ft.services().get(0);
+        assertTrue(head.env().containsAll(List.of("RAY_REDIS_ADDRESS=redis:6379", "RAY_external_storage_namespace=swarmray-llm",
+                "SWARMRAY_REDIS_PASSWORD_FILE=/run/secrets/redis-pass")), head.env().toString());
+        assertEquals(List.of("redis-pass"), head.secrets());
+        assertTrue(ft.services().get(1).env().contains("RAY_gcs_rpc_server_reconnect_timeout_s=600"));
+        assertEquals(List.of(), ft.services().get(1).secrets());
+        String withValue = yaml.replace("{valueFrom: {secretKeyRef: {name: redis-pass}}}", "{value: hunter2}");
+        var v = Specs.parse(withValue).clusters().get(0).cluster();
+        assertTrue(RayStartCommand.args(v, v.head()).contains("--redis-password=hunter2"));
+    }
 }

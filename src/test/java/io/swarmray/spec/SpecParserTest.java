@@ -167,4 +167,21 @@ class SpecParserTest {
         String yaml = Specs.SAMPLE.replace("swarmray.io/placement-spread", "swarmray.io/placement-spraed");
         assertTrue(warnings(yaml).stream().anyMatch(x -> x.contains("swarmray.io/placement-spraed: unknown SwarmRay annotation")));
     }
+
+    @Test
+    void gcsFaultToleranceAndExtraNetworks() {
+        String yaml = Specs.SAMPLE.replace("  labels: {team: ml}\n", "  labels: {team: ml}\n  annotations: {swarmray.io/extra-networks: \"redis-net, other\"}\n")
+                .replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
+                        + "    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass, key: password}}}\n");
+        var c = Specs.parse(yaml).clusters().get(0);
+        assertNotNull(c.cluster(), c.errors().toString());
+        var ft = c.cluster().gcsFaultTolerance();
+        assertEquals("redis:6379", ft.redisAddress());
+        assertEquals("redis-pass", ft.passwordSecret());
+        assertNull(ft.passwordValue());
+        assertEquals("swarmray-llm", ft.storageNamespace());
+        assertEquals(List.of("redis-net", "other"), c.cluster().extraNetworks());
+        List<String> errs = errors(yaml.replace("redis:6379", "redis; rm -rf /"));
+        assertTrue(errs.stream().anyMatch(e -> e.contains("spec.gcsFaultToleranceOptions.redisAddress: 'redis; rm -rf /' is not host:port")), errs.toString());
+    }
 }

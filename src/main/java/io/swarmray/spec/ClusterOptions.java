@@ -1,0 +1,79 @@
+package io.swarmray.spec;
+
+import io.swarmray.spec.RayCluster.GcsFaultTolerance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Cluster-wide options: GCS fault tolerance and the cluster's swarmray.io/ annotations. */
+final class ClusterOptions {
+    static final String EXTRA_NETWORKS = GroupReader.ANNOTATION_PREFIX + "extra-networks";
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}");
+    /** Swarm's rule for secret and network names. */
+    private static final Pattern SWARM_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+
+    private ClusterOptions() {
+    }
+
+    static GcsFaultTolerance faultTolerance(FieldReader r, Map<String, Object> m, String cluster) {
+        if (m == null) {
+            return null;
+        }
+        String path = "spec.gcsFaultToleranceOptions";
+        r.ignoreOthers(m, path, List.of("redisAddress", "redisPassword", "externalStorageNamespace", "redisUsername"), "unknown field; ignored");
+        String address = r.string(m.get("redisAddress"), path + ".redisAddress");
+        if (address == null || !HOST_PORT.matcher(address).matches()) {
+            r.error(path + ".redisAddress", address == null ? "is required" : "'" + FieldReader.abbreviate(address) + "' is not host:port");
+        }
+        String value = null;
+        String secret = null;
+        Map<String, Object> pw = r.map(m.get("redisPassword"), path + ".redisPassword");
+        if (pw != null) {
+            value = r.string(pw.get("value"), path + ".redisPassword.value");
+            Map<String, Object> from = r.map(pw.get("valueFrom"), path + ".redisPassword.valueFrom");
+            Map<String, Object> ref = from == null ? null : r.map(from.get("secretKeyRef"), path + ".redisPassword.valueFrom.secretKeyRef");
+            if (ref != null && !ref.isEmpty()) {
+                secret = r.string(ref.get("name"), path + ".redisPassword.valueFrom.secretKeyRef.name");
+                if (secret == null || !SWARM_NAME.matcher(secret).matches()) {
+                    r.error(path + ".redisPassword.valueFrom.secretKeyRef.name", "must name a Swarm secret (letters, digits, '_', '.', '-')");
+                }
+                if (ref.get("key") != null) {
+                    r.warn(path + ".redisPassword.valueFrom.secretKeyRef.key", "a Swarm secret holds one value; the key is ignored");
+                }
+            }
+            if (value != null && secret != null) {
+                r.error(path + ".redisPassword", "give either value or valueFrom, not both");
+            }
+        }
+        String namespace = r.string(m.get("externalStorageNamespace"), path + ".externalStorageNamespace");
+        if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
+            r.error(path + ".externalStorageNamespace", "must be 1-128 letters, digits, '_', '.', '-'");
+        }
+        if (m.containsKey("redisUsername")) {
+            r.warn(path + ".redisUsername", "is not supported yet; ignored");
+        }
+        // Stable per cluster, as KubeRay's default (the cluster's UID) is; we have the name.
+        return new GcsFaultTolerance(address, value, secret, namespace == null ? "swarmray-" + cluster : namespace);
+    }
+
+    static List<String> extraNetworks(FieldReader r, Map<String, String> annotations) {
+        List<String> out = new ArrayList<>();
+        String v = annotations.get(EXTRA_NETWORKS);
+        if (v == null) {
+            return out;
+        }
+        for (String n : v.split("[,;\\s]+")) {
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (SWARM_NAME.matcher(n).matches()) {
+                out.add(n);
+            } else {
+                r.error("metadata.annotations." + EXTRA_NETWORKS, "'" + FieldReader.abbreviate(n) + "' is not a network name");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package io.swarmray.it;
+
+import static io.swarmray.it.SwarmFixture.IMAGE;
+import static io.swarmray.it.SwarmFixture.await;
+import static io.swarmray.it.SwarmFixture.awaitReady;
+import static io.swarmray.it.SwarmFixture.deleteSpec;
+import static io.swarmray.it.SwarmFixture.dockerCli;
+import static io.swarmray.it.SwarmFixture.service;
+import static io.swarmray.it.SwarmFixture.services;
+import static io.swarmray.it.SwarmFixture.status;
+import static io.swarmray.it.SwarmFixture.versions;
+import static io.swarmray.it.SwarmFixture.writeSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** GCS fault tolerance: the head keeps its state in Redis; a head restart must not restart the workers. */
+@QuarkusTest
+class FaultToleranceSwarmTest {
+    static final String PASSWORD = "s3cret-pa55 $(not a command)";
+
+    @Inject
+    DockerClient docker;
+
+    private Set<String> aliveWorkerIds(String cluster) throws Exception {
+        String body = ClusterLifecycleSwarmTest.exec(docker, cluster + "-head", "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes");
+        List<Map<String, Object>> rows = JsonPath.from(body).getList("data.result.result");
+        return rows.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node")))
+                .map(n -> (String) n.get("node_id")).collect(Collectors.toSet());
+    }
+
+    private Map<String, String> workerTasks() {
+        return docker.listTasksCmd().withServiceFilter("itft-worker-w").exec().stream()
+                .filter(t -> "running".equals(t.getDesiredState().getValue()))
+                .collect(Collectors.toMap(t -> String.valueOf(t.getSlot()), t -> t.getId()));
+    }
+
+    @Test
+    void headRestartKeepsTheWorkersWhenGcsStateLivesInRedis() throws Exception {
+        String name = "itft";
+        var p = new ProcessBuilder("docker", "secret", "create", "--label", "swarmray-it=true", "itft-redis-pass", "-").start();
+        p.getOutputStream().write(PASSWORD.getBytes());
+        p.getOutputStream().close();
+        p.waitFor();
+        dockerCli("network", "create", "-d", "overlay", "--attachable", "--label", "swarmray-it=true", "itft-redis-net");
+        dockerCli("service", "create", "-d", "--no-resolve-image", "--name", "itft-redis", "--label", "swarmray-it=true",
+                "--network", "itft-redis-net", "--endpoint-mode", "dnsrr", "--secret", "itft-redis-pass", "swarmray/redis:test",
+                "sh", "-c", "exec redis-server --bind 0.0.0.0 --save '' --requirepass \"$(cat /run/secrets/itft-redis-pass)\"");
+        try {
+            writeSpec("itft.yaml", SwarmFixture.cluster(name, IMAGE, Map.of("w", 2))
+                    .replace("    swarmray-it: \"true\"\n", "    swarmray-it: \"true\"\n  annotations:\n    swarmray.io/extra-networks: itft-redis-net\n")
+                    .replace("  rayVersion: \"2.40.0\"\n", """
+                              rayVersion: "2.40.0"
+                              gcsFaultToleranceOptions:
+                                redisAddress: itft-redis:6379
+                                redisPassword:
+                                  valueFrom:
+                                    secretKeyRef: {name: itft-redis-pass, key: password}
+                            """));
+            awaitReady(name);
+            var head = service(docker, "itft-head").getSpec().getTaskTemplate().getContainerSpec();
+            assertFalse(head.getEnv().toString().contains(PASSWORD), "the password is not in the service spec");
+            assertFalse(head.getArgs().toString().contains(PASSWORD));
+            assertTrue(head.getEnv().contains("SWARMRAY_REDIS_PASSWORD_FILE=/run/secrets/itft-redis-pass"), head.getEnv().toString());
+            assertTrue(head.getEnv().contains("RAY_REDIS_ADDRESS=itft-redis:6379"));
+            assertTrue(head.getEnv().contains("RAY_external_storage_namespace=swarmray-itft"));
+            assertEquals("itft-redis-pass", head.getSecrets().get(0).getSecretName());
+            assertTrue(service(docker, "itft-worker-w").getSpec().getTaskTemplate().getContainerSpec().getEnv()
+                    .contains("RAY_gcs_rpc_server_reconnect_timeout_s=600"));
+
+            Set<String> workersBefore = await("2 workers ALIVE", Duration.ofSeconds(60), () -> {
+                try {
+                    return aliveWorkerIds(name);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, ids -> ids.size() == 2);
+            Map<String, String> tasksBefore = workerTasks();
+            Map<String, Long> versionsBefore = versions(docker, name);
+            String oldHead = docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "itft-head")).exec().get(0).getId();
+            docker.killContainerCmd(oldHead).exec();
+            await("head loss seen", Duration.ofSeconds(30), () -> status(name),
+                    s -> "False".equals(s.getString("status.conditions.find { it.type == 'HeadReady' }.status")));
+            awaitReady(name);
+            Set<String> workersAfter = await("the same workers ALIVE in the new head's table", Duration.ofSeconds(60), () -> {
+                try {
+                    return aliveWorkerIds(name);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, workersBefore::equals);
+            assertEquals(workersBefore, workersAfter);
+            assertEquals(tasksBefore, workerTasks(), "no worker task was restarted");
+            assertEquals(versionsBefore.get("itft-worker-w"), versions(docker, name).get("itft-worker-w"), "no force update");
+        } finally {
+            deleteSpec("itft.yaml");
+            await("cluster removed", Duration.ofSeconds(60), () -> services(docker, name), List::isEmpty);
+            dockerCli("service", "rm", "itft-redis");
+            await("redis gone", Duration.ofSeconds(30), () -> docker.listContainersCmd()
+                    .withLabelFilter(Map.of("com.docker.swarm.service.name", "itft-redis")).exec(), List::isEmpty);
+            dockerCli("network", "rm", "itft-redis-net");
+            dockerCli("secret", "rm", "itft-redis-pass");
+        }
+    }
+}
