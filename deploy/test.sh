@@ -2,7 +2,8 @@
 # The test command (README): on a Debian machine, as root, from nothing.
 #   installs what is missing (JDK 17, Maven, docker.io, debootstrap), starts dockerd and a
 #   single-node swarm if needed, builds the test images (cached), removes what an earlier test run
-#   left on the swarm, then runs every unit and integration test with Maven.
+#   left on the swarm, brings up the three-node lab (deploy/testbed/lab.sh), then runs every unit and
+#   integration test with Maven: *Test in the test phase, *IT (against the packaged operator) after packaging.
 # Extra arguments go to Maven (e.g. deploy/test.sh -Dtest=SpecParserTest).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +25,8 @@ fi
 deploy/testbed/ensure-swarm.sh
 deploy/testbed/build-images.sh
 deploy/testbed/clean-test-objects.sh
+# the three-node lab for node-loss tests (NodeLossIT): three dockerd in network namespaces, ~15 s
+deploy/testbed/lab.sh up
 
 log "mvn verify"
 exec mvn -B -ntp clean verify "$@"

@@ -163,6 +163,13 @@ public final class StatusCalculator {
                     available++;
                 }
             }
+            if (task.wanted() && "pending".equals(task.state()) && task.error() != null) {
+                // Swarm cannot place it: "no suitable node (scheduling constraints not satisfied on 3 nodes)"
+                failure = head && pinnedToManagers(o) && task.error().contains("no suitable node")
+                        ? "the head is pinned to managers (node.role==manager) and no manager can run it: " + task.error()
+                        : task.error();
+                latestFailure = Instant.MAX;
+            }
             if (task.error() != null && ("failed".equals(task.state()) || "rejected".equals(task.state()))) {
                 Instant at = parse(task.timestamp());
                 if (at.isAfter(now.minus(FAILURE_WINDOW)) && at.isAfter(latestFailure)) {
@@ -172,6 +179,10 @@ public final class StatusCalculator {
             }
         }
         return new GroupCount(available, ready, state, failure);
+    }
+
+    private static boolean pinnedToManagers(Observation o) {
+        return o.spec() != null && o.spec().spec() != null && o.spec().spec().head().placement().pinToManager();
     }
 
     private static Instant parse(String timestamp) {

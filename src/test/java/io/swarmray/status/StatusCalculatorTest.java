@@ -131,4 +131,13 @@ class StatusCalculatorTest {
         assertEquals("ready", back.state());
         assertEquals(NOW.plusSeconds(20).toString(), back.condition(Condition.HEAD_READY).lastTransitionTime());
     }
+
+    @Test
+    void aHeadThatNoManagerCanRunSaysExactlyThat() {
+        var pending = new ObservedTask("p", "h", "llm", 1, null, "pending", "running", "pending task scheduling",
+                "no suitable node (scheduling constraints not satisfied on 2 nodes)", NOW.toString(), NOW.toString(), null, List.of());
+        ClusterStatus s = StatusCalculator.compute("llm", seen(List.of(pending), null), null, NOW);
+        assertEquals("head: the head is pinned to managers (node.role==manager) and no manager can run it: "
+                + "no suitable node (scheduling constraints not satisfied on 2 nodes)", s.condition(Condition.REPLICA_FAILURE).message());
+    }
 }

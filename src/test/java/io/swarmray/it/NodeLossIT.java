@@ -1,0 +1,139 @@
+package io.swarmray.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.restassured.path.json.JsonPath;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Node loss on a real three-node swarm (deploy/testbed/lab.sh): the dockerd of a node running
+ * workers is killed, then another node's link is cut; each time the cluster comes back to ready on
+ * the remaining nodes, and the status tells the story on the way.
+ */
+class NodeLossIT {
+    static final String SOCK = "/run/swarmray-lab/n1/docker.sock";
+    static final int PORT = 18194;
+    static final Path SPECS = Path.of("target/lab-specs");
+    static final int WORKERS = 4;
+    private Process operator;
+    private DockerClient docker;
+
+    @AfterEach
+    void stop() throws Exception {
+        Files.deleteIfExists(SPECS.resolve("labc.yaml"));
+        if (operator != null) {
+            if (docker != null) {
+                SwarmFixture.await("lab cluster removed", Duration.ofSeconds(60),
+                        () -> docker.listServicesCmd().withNameFilter(List.of("labc")).exec(), List::isEmpty);
+            }
+            operator.destroyForcibly().waitFor();
+        }
+        if (docker != null) {
+            docker.close();
+        }
+    }
+
+    private static void lab(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("deploy/testbed/lab.sh"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertEquals(0, p.waitFor(), "lab.sh " + String.join(" ", args));
+    }
+
+    private static JsonPath status() {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + PORT + "/api/v1/rayclusters/labc")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JsonPath.from(r.statusCode() == 200 ? r.body() : "{}");
+        } catch (IOException | InterruptedException e) {
+            return JsonPath.from("{}");
+        }
+    }
+
+    /** Node hostnames that run a running worker task. */
+    private Set<String> workerNodes() {
+        Map<String, String> hostnames = docker.listSwarmNodesCmd().exec().stream()
+                .collect(Collectors.toMap(n -> n.getId(), n -> n.getDescription().getHostname()));
+        return docker.listTasksCmd().withServiceFilter("labc-worker-w").exec().stream()
+                .filter(t -> t.getStatus() != null && "running".equals(t.getStatus().getState().getValue())
+                        && "running".equals(t.getDesiredState().getValue()))
+                .map(t -> hostnames.get(t.getNodeId())).collect(Collectors.toSet());
+    }
+
+    private long recover(String what, String node) {
+        long t0 = System.nanoTime();
+        var seen = SwarmFixture.await(what + ": fewer ready workers", Duration.ofSeconds(60), NodeLossIT::status,
+                s -> s.get("status") != null && s.getInt("status.readyWorkerReplicas") < WORKERS);
+        assertEquals("recovering", seen.getString("status.state"), seen.prettify());
+        SwarmFixture.await(what + ": ready on the remaining nodes", Duration.ofSeconds(150), NodeLossIT::status,
+                s -> "ready".equals(s.getString("status.state")) && !workerNodes().contains(node));
+        long millis = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+        System.out.printf("[node-loss] %s: cluster ready again on %s after %d ms%n", what, workerNodes(), millis);
+        assertFalse(workerNodes().contains(node));
+        assertEquals(WORKERS, status().getInt("status.readyWorkerReplicas"));
+        return millis;
+    }
+
+    @Test
+    void aClusterSurvivesACrashedEngineAndAPartitionedNode() throws Exception {
+        Assumptions.assumeTrue(new File(SOCK).exists(), "the three-node lab is not up (deploy/testbed/lab.sh up)");
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
+        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+        Files.createDirectories(SPECS);
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
+        pb.environment().put("DOCKER_HOST", "unix://" + SOCK);
+        pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
+        pb.environment().put("SWARMRAY_INSTANCE", "lab");
+        pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
+        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        operator = pb.start();
+        Files.writeString(SPECS.resolve("labc.yaml"), SwarmFixture.cluster("labc", SwarmFixture.IMAGE, Map.of("w", WORKERS))
+                .replace("swarmray.io/constraints: \"node.platform.os==linux\"", "swarmray.io/placement-spread: node.id"),
+                StandardCharsets.UTF_8);
+        SwarmFixture.await("labc ready", Duration.ofSeconds(180), NodeLossIT::status, s -> "ready".equals(s.getString("status.state")));
+        Set<String> nodes = workerNodes();
+        assertTrue(nodes.contains("srl-n2") && nodes.contains("srl-n3"), "workers spread over the nodes: " + nodes);
+
+        lab("kill", "n3");
+        try {
+            recover("n3's dockerd killed", "srl-n3");
+        } finally {
+            lab("revive", "n3");
+        }
+        SwarmFixture.await("n3 Ready again", Duration.ofSeconds(60), () -> docker.listSwarmNodesCmd().exec().stream()
+                .filter(n -> "srl-n3".equals(n.getDescription().getHostname())).map(n -> n.getStatus().getState().name().toLowerCase()).findFirst().orElse(""),
+                "ready"::equals);
+
+        lab("cut", "n2");
+        try {
+            recover("n2's link cut", "srl-n2");
+        } finally {
+            lab("mend", "n2");
+        }
+    }
+}
