@@ -3,6 +3,7 @@
 #   swarmray/debian-base:12      debootstrap'd Debian bookworm (python3, wget, redis-server) -> `docker import`
 #   swarmray/ray-standin:test    FROM the base: a `ray` command honouring Ray's contract (deploy/ray-standin)
 #   swarmray/redis:test          FROM the base: Debian's redis-server (GCS fault tolerance tests)
+#   swarmray/debian-jre:12       debootstrap'd Debian with a JRE: the base of the operator's test image
 # The debootstrap rootfs tarball is cached (it costs ~40 s; the rest costs seconds).
 # Env: SWARMRAY_CACHE (default /var/cache/swarmray), MIRROR, FORCE=1 rebuilds the rootfs.
 set -euo pipefail
@@ -15,31 +16,34 @@ export DOCKER_BUILDKIT=0
 log() { echo "[build-images] $*" >&2; }
 mkdir -p "$CACHE"
 
-BASE_PACKAGES=python3,wget,ca-certificates,netbase,procps,iproute2,redis-server
-BASE_TAR="$CACHE/debian-base-rootfs.tar"
-BASE_STAMP="$CACHE/debian-base-rootfs.packages"
+# rootfs NAME PACKAGES: a debootstrap'd bookworm with PACKAGES, imported as swarmray/NAME:12.
+# The tarball is cached and rebuilt only when the package list changes (or FORCE=1).
+rootfs() {
+  local name=$1 packages=$2 tarball="$CACHE/$1-rootfs.tar" stamp="$CACHE/$1-rootfs.packages"
+  if [[ ! -s "$tarball" || "$(cat "$stamp" 2>/dev/null)" != "$packages" || "${FORCE:-0}" == 1 ]]; then
+    command -v debootstrap >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null; apt-get install -y -q debootstrap >/dev/null; }
+    local root; root=$(mktemp -d "$CACHE/rootfs.XXXX")
+    log "debootstrap bookworm for $name ($packages); ~40 s, cached afterwards"
+    debootstrap --variant=minbase --cache-dir="$CACHE" --include="$packages" bookworm "$root" "$MIRROR" \
+      > "$CACHE/debootstrap-$name.log" 2>&1 || { tail -20 "$CACHE/debootstrap-$name.log" >&2; rm -rf "$root"; exit 1; }
+    chroot "$root" apt-get clean >/dev/null 2>&1 || true
+    rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/tmp/*
+    tar --numeric-owner --one-file-system -C "$root" -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    echo "$packages" > "$stamp"
+    rm -rf "$root"
+  fi
+  # Re-import only when the tarball changed: an import always makes a new image id.
+  local sum; sum=$(stat -c '%s-%Y' "$tarball")
+  if [[ "$(docker image inspect -f '{{index .Config.Labels "swarmray.rootfs"}}' "swarmray/$name:12" 2>/dev/null)" != "$sum" ]]; then
+    log "docker import swarmray/$name:12"
+    docker import -c 'CMD ["/bin/bash"]' -c 'ENV LANG=C.UTF-8' -c "LABEL swarmray.rootfs=$sum" "$tarball" "swarmray/$name:12" >/dev/null
+  fi
+}
 
-if [[ ! -s "$BASE_TAR" || "$(cat "$BASE_STAMP" 2>/dev/null)" != "$BASE_PACKAGES" || "${FORCE:-0}" == 1 ]]; then
-  command -v debootstrap >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null; apt-get install -y -q debootstrap >/dev/null; }
-  root=$(mktemp -d "$CACHE/rootfs.XXXX")
-  log "debootstrap bookworm ($BASE_PACKAGES); ~40 s, cached afterwards"
-  debootstrap --variant=minbase --cache-dir="$CACHE" --include="$BASE_PACKAGES" bookworm "$root" "$MIRROR" \
-    > "$CACHE/debootstrap.log" 2>&1 || { tail -20 "$CACHE/debootstrap.log" >&2; rm -rf "$root"; exit 1; }
-  chroot "$root" apt-get clean >/dev/null 2>&1 || true
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/tmp/*
-  tar --numeric-owner --one-file-system -C "$root" -cf "$BASE_TAR.tmp" .
-  mv "$BASE_TAR.tmp" "$BASE_TAR"
-  echo "$BASE_PACKAGES" > "$BASE_STAMP"
-  rm -rf "$root"
-fi
-
-# Re-import only when the tarball changed: an import always makes a new image id.
-tar_sum=$(stat -c '%s-%Y' "$BASE_TAR")
-if [[ "$(docker image inspect -f '{{index .Config.Labels "swarmray.rootfs"}}' swarmray/debian-base:12 2>/dev/null)" != "$tar_sum" ]]; then
-  log "docker import swarmray/debian-base:12"
-  docker import -c 'CMD ["/bin/bash"]' -c 'ENV LANG=C.UTF-8' -c "LABEL swarmray.rootfs=$tar_sum" \
-    "$BASE_TAR" swarmray/debian-base:12 >/dev/null
-fi
+rootfs debian-base python3,wget,ca-certificates,netbase,procps,iproute2,redis-server
+# the operator's own test image runs on this one (deploy/Dockerfile, BASE=swarmray/debian-jre:12)
+rootfs debian-jre openjdk-17-jre-headless,wget,ca-certificates,netbase
 
 log "docker build swarmray/ray-standin:test"
 docker build -q -t swarmray/ray-standin:test "$ROOT/deploy/ray-standin" >/dev/null 2>"$CACHE/build-standin.log" \

@@ -55,9 +55,13 @@ public class ClusterReconciler {
     @Inject
     HeadProbe probe;
     @Inject
+    SelfContainer self;
+    @Inject
     io.swarmray.spec.SpecDirectory specs;
 
     Clock clock = Clock.systemUTC();
+    /** Networks this process joined; lost on restart, when joining again is harmless. */
+    private final Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Reconciles {@code name}. Returns when to look again: null when the cluster is where its spec
@@ -107,6 +111,7 @@ public class ClusterReconciler {
             return SOON;
         }
         DesiredCluster desired = ClusterRenderer.render(spec.spec(), network.subnet(), config.images());
+        joinClusterNetwork(network);
         Map<String, ObservedService> byName = services.stream().collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<String> changes = new ArrayList<>();
         for (DesiredService want : desired.services()) {
@@ -145,6 +150,23 @@ public class ClusterReconciler {
         // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.
         var failure = status.condition(io.swarmray.status.Condition.REPLICA_FAILURE);
         return failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
+    }
+
+    /**
+     * When the operator runs in a container (a Swarm service), it joins each cluster network to read
+     * the head's node table by name. A failure is not fatal: the probe then reports why it cannot read.
+     */
+    private void joinClusterNetwork(ObservedNetwork network) {
+        String me = self.id().orElse(null);
+        if (me == null || joined.contains(network.id())) {
+            return;
+        }
+        try {
+            swarm.connect(network, me);
+            joined.add(network.id());
+        } catch (SwarmException e) {
+            LOG.debugf("cannot join %s yet: %s", network.name(), e.getMessage());
+        }
     }
 
     /** The running (else the newest wanted) task of a service. */

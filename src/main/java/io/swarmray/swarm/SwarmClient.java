@@ -118,6 +118,24 @@ public class SwarmClient {
                 .withAttachable(true).withCheckDuplicate(true).withLabels(stamped(n.labels())).exec());
     }
 
+    /**
+     * Joins a container (the operator's own) to a cluster network, so it can reach the head by name.
+     * Already joined is success. Swarm can only do this once the overlay exists on this node.
+     */
+    public void connect(ObservedNetwork n, String containerId) {
+        requireOwned(n.labels(), n.name());
+        call("connect network " + n.name(), () -> {
+            try {
+                docker.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(containerId).exec();
+            } catch (com.github.dockerjava.api.exception.DockerException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("already exists")) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
     public void removeNetwork(ObservedNetwork n) {
         requireOwned(n.labels(), n.name());
         call("remove network " + n.name(), () -> {

@@ -129,6 +129,7 @@ class ClusterReconcilerTest {
                 return new Answer(null, "not asked in this test");
             }
         };
+        reconciler.self = new SelfContainer();
     }
 
     private void spec(String yaml) {

@@ -1,0 +1,133 @@
+package io.swarmray.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.restassured.path.json.JsonPath;
+import io.swarmray.render.Labels;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real deployment: the operator's image (deploy/Dockerfile) as a Swarm stack (deploy/swarmray-stack.yml).
+ * A spec dropped into the mounted directory becomes a ready cluster (the operator reads the head's node
+ * table over the cluster network it joins); a killed operator comes back without restarting healthy Ray
+ * services; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
+ */
+class OperatorServiceIT {
+    static final String STACK = "swarmrayit";
+    static final String SERVICE = STACK + "_operator";
+    static final String IMAGE = "swarmray/operator:it";
+    static final int PORT = 18196;
+    static final Path SPECS = Path.of("target/service-specs").toAbsolutePath();
+    static DockerClient docker;
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+        run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "deploy/Dockerfile", "--build-arg", "BASE=swarmray/debian-jre:12",
+                "-t", IMAGE, ".");
+        Files.createDirectories(SPECS);
+        run(Map.of("SWARMRAY_IMAGE", IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT", String.valueOf(PORT),
+                "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml", STACK);
+    }
+
+    @AfterAll
+    static void remove() throws Exception {
+        Files.deleteIfExists(SPECS.resolve("svcc.yaml"));
+        try {
+            SwarmFixture.await("cluster removed", Duration.ofSeconds(60), () -> docker.listServicesCmd()
+                    .withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec(), List::isEmpty);
+        } finally {
+            run(Map.of(), "docker", "stack", "rm", STACK);
+            docker.close();
+        }
+    }
+
+    static void run(Map<String, String> env, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().putAll(env);
+        assertEquals(0, pb.start().waitFor(), String.join(" ", cmd));
+    }
+
+    static JsonPath get(String path) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + path))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            return JsonPath.from(r.statusCode() == 200 ? r.body() : "{}");
+        } catch (IOException | InterruptedException e) {
+            return JsonPath.from("{}");
+        }
+    }
+
+    static String operatorContainer() {
+        return docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", SERVICE)).exec().stream()
+                .map(c -> c.getId()).findFirst().orElse(null);
+    }
+
+    static String health(String container) {
+        try {
+            var h = docker.inspectContainerCmd(container).exec().getState().getHealth();
+            return h == null ? "none" : h.getStatus();
+        } catch (RuntimeException e) {
+            return "gone";
+        }
+    }
+
+    static Map<String, String> rayTasks() {
+        return docker.listTasksCmd().withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec().stream()
+                .filter(t -> "running".equals(t.getDesiredState().getValue()))
+                .collect(Collectors.toMap(t -> t.getServiceId() + "/" + t.getSlot(), t -> t.getId(), (a, b) -> a, TreeMap::new));
+    }
+
+    @Test
+    void theOperatorRunsAsAStackSurvivesItsOwnDeathAndIsMarkedUnhealthyWithoutDocker() throws Exception {
+        String first = SwarmFixture.await("operator healthy", Duration.ofSeconds(90), OperatorServiceIT::operatorContainer,
+                c -> c != null && "healthy".equals(health(c)));
+        Files.writeString(SPECS.resolve("svcc.yaml"), SwarmFixture.cluster("svcc", SwarmFixture.IMAGE, Map.of("w", 2)));
+        var ready = SwarmFixture.await("svcc ready (node table read over the cluster network)", Duration.ofSeconds(120),
+                () -> get("/api/v1/rayclusters/svcc"), s -> "ready".equals(s.getString("status.state")));
+        assertEquals(2, ready.getInt("status.readyWorkerReplicas"));
+        assertEquals("True", ready.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
+        Map<String, String> tasks = rayTasks();
+
+        docker.killContainerCmd(first).exec();
+        String second = SwarmFixture.await("operator restarted by Swarm", Duration.ofSeconds(90), OperatorServiceIT::operatorContainer,
+                c -> c != null && !c.equals(first) && "healthy".equals(health(c)));
+        SwarmFixture.await("svcc ready again", Duration.ofSeconds(60), () -> get("/api/v1/rayclusters/svcc"),
+                s -> "ready".equals(s.getString("status.state")));
+        Thread.sleep(5000);
+        assertEquals(tasks, rayTasks(), "no Ray task was restarted");
+
+        // Docker unreachable: readiness fails, so Swarm's healthcheck marks the operator unhealthy.
+        run(Map.of(), "docker", "service", "update", "-d", "--env-add", "DOCKER_HOST=tcp://127.0.0.1:9", SERVICE);
+        String broken = SwarmFixture.await("operator without Docker unhealthy", Duration.ofSeconds(120), () -> {
+            var c = operatorContainer();
+            return c != null && !c.equals(second) && "unhealthy".equals(health(c)) ? c : null;
+        }, c -> c != null);
+        assertNotEquals(second, broken);
+        run(Map.of(), "docker", "service", "update", "-d", "--env-rm", "DOCKER_HOST", SERVICE);
+        SwarmFixture.await("operator healthy again", Duration.ofSeconds(120), OperatorServiceIT::operatorContainer,
+                c -> c != null && "healthy".equals(health(c)));
+        assertTrue(rayTasks().equals(tasks), "Ray services untouched throughout");
+    }
+}
