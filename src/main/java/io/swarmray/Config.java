@@ -36,6 +36,13 @@ public interface Config {
     @WithDefault("default")
     String instance();
 
+    /**
+     * A file holding the bearer token of the write API (e.g. a Swarm secret: /run/secrets/swarmray-api-token).
+     * Without it the write endpoints are off; read endpoints and health stay open.
+     */
+    @WithName("api-token-file")
+    Optional<Path> apiTokenFile();
+
     /** Largest spec file read, in bytes. */
     @WithDefault("1048576")
     int maxSpecBytes();

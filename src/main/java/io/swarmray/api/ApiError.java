@@ -10,7 +10,16 @@ final class ApiError {
     }
 
     static Response notFound(String message) {
-        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message, "status", 404)).build();
+        return of(404, message);
+    }
+
+    static Response of(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message, "status", status)).build();
+    }
+
+    static Response of(int status, String message, java.util.List<String> errors) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", message, "status", status, "errors", errors)).build();
     }
 
     /** A request value echoed in an error: bounded, control characters removed. */

@@ -105,6 +105,31 @@ public final class SpecDirectory {
         return loaded;
     }
 
+    /** The display name (as in errors and the registry) of a file of this directory. */
+    public String displayName(String fileName) {
+        return dir.resolve(fileName).toString();
+    }
+
+    /** Writes a spec file atomically (a temporary hidden file, then a rename), as editors should. */
+    public void write(String fileName, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + fileName, ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, dir.resolve(fileName), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public byte[] read(String fileName) throws IOException {
+        return Files.readAllBytes(dir.resolve(fileName));
+    }
+
+    public void delete(String fileName) throws IOException {
+        Files.deleteIfExists(dir.resolve(fileName));
+    }
+
     /** Parses the file; null when it changed while being read (look again later). */
     private SpecFile readFile(Path p, String display, BasicFileAttributes before) throws IOException {
         if (Files.isSymbolicLink(p)) {
@@ -138,6 +163,6 @@ public final class SpecDirectory {
 
     /** The path users see in errors: the specs directory as configured, then the file name. */
     private String displayName(Path p) {
-        return dir.resolve(p.getFileName()).toString();
+        return displayName(p.getFileName().toString());
     }
 }

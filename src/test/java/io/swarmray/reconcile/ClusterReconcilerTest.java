@@ -266,6 +266,10 @@ class ClusterReconcilerTest {
                 return "test";
             }
 
+            public Optional<Path> apiTokenFile() {
+                return Optional.empty();
+            }
+
             public Optional<List<String>> imageRewriteRules() {
                 return Optional.empty();
             }
