@@ -6,6 +6,7 @@ import io.swarmray.render.DesiredCluster;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.Names;
+import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.status.ClusterStatus;
@@ -60,6 +61,8 @@ public class ClusterReconciler {
     io.swarmray.spec.SpecDirectory specs;
 
     Clock clock = Clock.systemUTC();
+    /** The spec hash last sent to each service: after a rollback, that spec is not sent again. */
+    private final Map<String, String> applied = new java.util.concurrent.ConcurrentHashMap<>();
     /** Networks this process joined; lost on restart, when joining again is harmless. */
     private final Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -113,14 +116,28 @@ public class ClusterReconciler {
         DesiredCluster desired = ClusterRenderer.render(spec.spec(), network.subnet(), config.images());
         joinClusterNetwork(network);
         Map<String, ObservedService> byName = services.stream().collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
+        List<ObservedTask> tasks = swarm.tasks(name);
         List<String> changes = new ArrayList<>();
+        String heldBack = null;
         for (DesiredService want : desired.services()) {
             ObservedService have = byName.get(want.name());
             if (have == null) {
                 swarm.createService(want);
                 changes.add("created " + want.name());
             } else if (!want.labels().get(Labels.SPEC_HASH).equals(have.label(Labels.SPEC_HASH))) {
+                boolean head = want.name().equals(Names.headService(name));
+                ObservedTask running = head ? currentTask(tasks, services, want.name()) : null;
+                if (head && RayCluster.NO_UPGRADE.equals(spec.spec().upgradeStrategy()) && running != null && running.running()) {
+                    heldBack = "spec.upgradeStrategy None: " + want.name() + " keeps running its previous spec until its task restarts";
+                    continue;
+                }
+                String wanted = want.labels().get(Labels.SPEC_HASH);
+                if (have.updateState() != null && have.updateState().startsWith("rollback") && wanted.equals(applied.get(want.name()))) {
+                    // Swarm rolled this very spec back; applying it again would loop. A new edit is applied.
+                    continue;
+                }
                 swarm.updateService(have, want, have.forceUpdate());
+                applied.put(want.name(), wanted);
                 changes.add("updated " + want.name());
             }
         }
@@ -135,14 +152,13 @@ public class ClusterReconciler {
             LOG.infof("cluster %s: %s", name, String.join(", ", changes));
             services = swarm.services(name);
         }
-        List<ObservedTask> tasks = swarm.tasks(name);
         ObservedTask head = currentTask(tasks, services, Names.headService(name));
         String restarted = restartWorkersOlderThan(head, spec, desired, services, tasks);
         if (restarted != null) {
             changes.add(restarted);
         }
         HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
-        ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, null));
+        ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, heldBack));
         boolean settled = changes.isEmpty() && (status.state().equals("ready") || status.state().equals("suspended"));
         if (settled) {
             return null;

@@ -98,12 +98,14 @@ public final class ClusterRenderer {
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
-                healthCheck(g), STOP_GRACE, cluster.extraNetworks(), secrets(cluster, g));
+                healthCheck(g), STOP_GRACE, cluster.extraNetworks(), secrets(cluster, g),
+                new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
+                        g.rollout().failureAction(), g.rollout().monitorNanos()));
         TreeMap<String, String> withHash = new TreeMap<>(labels);
         withHash.put(Labels.SPEC_HASH, s.hash());
         return new DesiredService(s.name(), withHash, s.image(), s.command(), s.args(), s.env(), s.mounts(),
                 s.resources(), s.placement(), s.replicas(), s.network(), s.networkAliases(), s.ports(), s.healthCheck(),
-                s.stopGracePeriodNanos(), s.extraNetworks(), s.secrets());
+                s.stopGracePeriodNanos(), s.extraNetworks(), s.secrets(), s.rollout());
     }
 
     /** The head reads the Redis password of GCS fault tolerance from its Swarm secret. */

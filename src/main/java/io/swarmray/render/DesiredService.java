@@ -15,7 +15,11 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
                              List<String> args, List<String> env, List<Mount> mounts, Resources resources,
                              Placement placement, int replicas, String network, List<String> networkAliases,
                              List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
-                             List<String> extraNetworks, List<String> secrets) {
+                             List<String> extraNetworks, List<String> secrets, Rollout rollout) {
+
+    /** Swarm's update config of the service; rollbacks use the same pace. */
+    public record Rollout(int parallelism, long delayNanos, String order, String failureAction, long monitorNanos) {
+    }
 
     public enum MountType { BIND, VOLUME, TMPFS }
 
@@ -43,6 +47,6 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
         var copy = new java.util.TreeMap<>(labels);
         copy.remove(Labels.SPEC_HASH);
         return SpecHash.of(new DesiredService(name, copy, image, command, args, env, mounts, resources, placement,
-                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets).toString());
+                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout).toString());
     }
 }

@@ -58,6 +58,20 @@ final class ClusterOptions {
         return new GcsFaultTolerance(address, value, secret, namespace == null ? "swarmray-" + cluster : namespace);
     }
 
+    /** spec.upgradeStrategy.type: Recreate (default) or None. */
+    static String upgradeStrategy(FieldReader r, Object v) {
+        Map<String, Object> m = r.map(v, "spec.upgradeStrategy");
+        if (m == null || m.isEmpty()) {
+            return RayCluster.RECREATE;
+        }
+        String type = r.string(m.get("type"), "spec.upgradeStrategy.type");
+        if (type == null || type.equals(RayCluster.RECREATE) || type.equals(RayCluster.NO_UPGRADE)) {
+            return type == null ? RayCluster.RECREATE : type;
+        }
+        r.error("spec.upgradeStrategy.type", "'" + FieldReader.abbreviate(type) + "' is not Recreate or None");
+        return RayCluster.RECREATE;
+    }
+
     static List<String> extraNetworks(FieldReader r, Map<String, String> annotations) {
         List<String> out = new ArrayList<>();
         String v = annotations.get(EXTRA_NETWORKS);

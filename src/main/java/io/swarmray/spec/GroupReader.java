@@ -28,6 +28,12 @@ final class GroupReader {
     static final String SPREAD = ANNOTATION_PREFIX + "placement-spread";
     static final String MAX_PER_NODE = ANNOTATION_PREFIX + "max-replicas-per-node";
     static final String PIN_TO_MANAGER = ANNOTATION_PREFIX + "pin-to-manager";
+    static final String UPDATE_PARALLELISM = ANNOTATION_PREFIX + "update-parallelism";
+    static final String UPDATE_DELAY = ANNOTATION_PREFIX + "update-delay";
+    static final String UPDATE_ORDER = ANNOTATION_PREFIX + "update-order";
+    static final String UPDATE_FAILURE_ACTION = ANNOTATION_PREFIX + "update-failure-action";
+    static final String UPDATE_MONITOR = ANNOTATION_PREFIX + "update-monitor";
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
 
     private static final Set<String> NO_SWARM_MEANING_POD = Set.of("tolerations", "affinity", "serviceAccountName",
             "serviceAccount", "initContainers", "securityContext", "imagePullSecrets", "restartPolicy",
@@ -97,10 +103,11 @@ final class GroupReader {
             pod = template(template, path + ".template");
         }
         Placement placement = pod == null ? null : placement(pod.annotations(), path + ".template.metadata.annotations", type);
+        RayCluster.Rollout rollout = pod == null ? null : rollout(pod.annotations(), path + ".template.metadata.annotations", type);
         if (r.errors.size() > errorsBefore || params == null || rayResources == null || pod == null) {
             return null;
         }
-        return new GroupSpec(type, groupName, replicas, min, max, params, rayResources, pod, placement);
+        return new GroupSpec(type, groupName, replicas, min, max, params, rayResources, pod, placement, rollout);
     }
 
     /**
@@ -464,6 +471,9 @@ final class GroupReader {
                         r.error(p, "must be \"true\" or \"false\"");
                     }
                 }
+                case UPDATE_PARALLELISM, UPDATE_DELAY, UPDATE_ORDER, UPDATE_FAILURE_ACTION, UPDATE_MONITOR -> {
+                    // read by rollout()
+                }
                 default -> {
                     if (e.getKey().startsWith(ANNOTATION_PREFIX)) {
                         r.warn(p, "unknown SwarmRay annotation; ignored");
@@ -472,6 +482,51 @@ final class GroupReader {
             }
         }
         return new Placement(List.copyOf(constraints), List.copyOf(spread), maxPerNode, pin);
+    }
+
+    /** The group's rollout (Swarm update config), defaults overridden by swarmray.io/update-* annotations. */
+    private RayCluster.Rollout rollout(Map<String, String> a, String path, NodeType type) {
+        var d = type == NodeType.HEAD ? RayCluster.Rollout.HEAD_DEFAULT : RayCluster.Rollout.WORKER_DEFAULT;
+        int parallelism = d.parallelism();
+        if (a.containsKey(UPDATE_PARALLELISM)) {
+            try {
+                parallelism = Integer.parseInt(a.get(UPDATE_PARALLELISM).trim());
+                if (parallelism < 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                r.error(path + "." + UPDATE_PARALLELISM, "'" + FieldReader.abbreviate(a.get(UPDATE_PARALLELISM)) + "' is not a whole number >= 0 (0: all at once)");
+            }
+        }
+        String order = a.getOrDefault(UPDATE_ORDER, d.order());
+        if (!order.equals("start-first") && !order.equals("stop-first")) {
+            r.error(path + "." + UPDATE_ORDER, "'" + FieldReader.abbreviate(order) + "' is not start-first or stop-first");
+        }
+        String action = a.getOrDefault(UPDATE_FAILURE_ACTION, d.failureAction());
+        if (!List.of("rollback", "pause", "continue").contains(action)) {
+            r.error(path + "." + UPDATE_FAILURE_ACTION, "'" + FieldReader.abbreviate(action) + "' is not rollback, pause or continue");
+        }
+        return new RayCluster.Rollout(parallelism, duration(a, UPDATE_DELAY, d.delayNanos(), path), order, action,
+                duration(a, UPDATE_MONITOR, d.monitorNanos(), path));
+    }
+
+    private long duration(Map<String, String> a, String key, long dflt, String path) {
+        String v = a.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        var m = DURATION.matcher(v.trim());
+        if (!m.matches()) {
+            r.error(path + "." + key, "'" + FieldReader.abbreviate(v) + "' is not a duration (like 500ms, 10s, 2m)");
+            return dflt;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> n * 1_000_000L;
+            case "s" -> n * 1_000_000_000L;
+            case "m" -> n * 60_000_000_000L;
+            default -> n * 3_600_000_000_000L;
+        };
     }
 
     private static List<String> splitList(String value) {

@@ -14,7 +14,11 @@ import java.util.SortedMap;
  */
 public record RayCluster(String name, String file, Map<String, String> labels, Map<String, String> annotations,
                          String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups,
-                         GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks) {
+                         GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy) {
+
+    public static final String RECREATE = "Recreate";
+    /** KubeRay's upgradeStrategy None: a running head is left as it is until it restarts. */
+    public static final String NO_UPGRADE = "None";
 
     /**
      * {@code spec.gcsFaultToleranceOptions}: the head keeps GCS state in Redis, so workers survive a
@@ -37,7 +41,7 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
     /** The head group or one worker group. The head has {@code groupName} "headgroup" and 1 replica. */
     public record GroupSpec(NodeType type, String groupName, int replicas, int minReplicas, int maxReplicas,
                             SortedMap<String, String> rayStartParams, SortedMap<String, BigDecimal> rayResources,
-                            PodTemplate template, Placement placement) {
+                            PodTemplate template, Placement placement, Rollout rollout) {
 
         /** KubeRay's rule: clamp(replicas, minReplicas, maxReplicas). */
         public int effectiveReplicas() {
@@ -55,6 +59,19 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
      */
     public record Placement(List<String> constraints, List<String> spread, int maxReplicasPerNode,
                             boolean pinToManager) {
+    }
+
+    /**
+     * How Swarm rolls out a change of the group's service (its update config), from the group's
+     * swarmray.io/update-* annotations. Defaults keep workers available: one at a time, new before old.
+     *
+     * @param order         "start-first" or "stop-first"
+     * @param failureAction "rollback", "pause" or "continue"
+     */
+    public record Rollout(int parallelism, long delayNanos, String order, String failureAction, long monitorNanos) {
+        public static final Rollout WORKER_DEFAULT = new Rollout(1, 5_000_000_000L, "start-first", "rollback", 15_000_000_000L);
+        /** One head at a time: the old one stops before the new one starts. */
+        public static final Rollout HEAD_DEFAULT = new Rollout(1, 0, "stop-first", "rollback", 15_000_000_000L);
     }
 
     public record PodTemplate(Map<String, String> annotations, Container container, List<Volume> volumes,

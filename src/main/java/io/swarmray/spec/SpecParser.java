@@ -113,7 +113,7 @@ public final class SpecParser {
     /** Reads one RayCluster document. */
     private static final class ClusterReader {
         private static final Set<String> UNSUPPORTED_SPEC = Set.of("enableInTreeAutoscaling", "autoscalerOptions",
-                "headServiceAnnotations", "upgradeStrategy", "managedBy", "authOptions");
+                "headServiceAnnotations", "managedBy", "authOptions");
         private final String file;
         private final int document;
         private final FieldReader r;
@@ -173,7 +173,7 @@ public final class SpecParser {
                 }
             }
             r.ignoreOthers(spec, "spec", union(UNSUPPORTED_SPEC, Set.of("rayVersion", "suspend", "headGroupSpec", "workerGroupSpecs",
-                            "gcsFaultToleranceOptions")),
+                            "gcsFaultToleranceOptions", "upgradeStrategy")),
                     "unknown field; ignored");
             GroupReader groups = new GroupReader(r, name);
             GroupSpec head = null;
@@ -199,10 +199,11 @@ public final class SpecParser {
             var ft = spec.get("gcsFaultToleranceOptions") == null ? null
                     : ClusterOptions.faultTolerance(r, r.map(spec.get("gcsFaultToleranceOptions"), "spec.gcsFaultToleranceOptions"), name);
             List<String> networks = annotations == null ? List.of() : ClusterOptions.extraNetworks(r, annotations);
+            String upgrade = ClusterOptions.upgradeStrategy(r, spec.get("upgradeStrategy"));
             if (!r.errors.isEmpty() || head == null) {
                 return null;
             }
-            return new RayCluster(name, file, labels, annotations, rayVersion, suspend, head, List.copyOf(workers), ft, networks);
+            return new RayCluster(name, file, labels, annotations, rayVersion, suspend, head, List.copyOf(workers), ft, networks, upgrade);
         }
 
         private static Set<String> union(Set<String> a, Set<String> b) {

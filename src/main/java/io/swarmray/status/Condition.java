@@ -10,6 +10,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String SUSPENDED = "RayClusterSuspended";
     /** Whether the head's node table could be read; readyWorkerReplicas counts only nodes it lists ALIVE. */
     public static final String RAY_NODES_OBSERVED = "RayNodesObserved";
+    /** A rolling update that Swarm rolled back or paused, with Swarm's message. */
+    public static final String ROLLOUT_FAILED = "RolloutFailed";
 
     @JsonIgnore
     public boolean isTrue() {

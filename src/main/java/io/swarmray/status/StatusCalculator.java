@@ -103,6 +103,12 @@ public final class StatusCalculator {
             conditions.add(cond(previous, Condition.RAY_NODES_OBSERVED, observed, observed ? "NodeTableRead" : "NodeTableUnavailable",
                     observed ? o.rayNodes().stream().filter(RayNode::alive).count() + " nodes ALIVE in the head's table"
                             : o.rayProblem() == null ? "the head was not asked" : o.rayProblem(), t));
+            List<String> rollouts = o.services().stream().filter(svc -> svc.updateState() != null
+                            && (svc.updateState().startsWith("rollback") || svc.updateState().equals("paused")))
+                    .map(svc -> svc.name() + ": " + svc.updateState() + (svc.updateMessage() == null ? "" : " (" + svc.updateMessage() + ")"))
+                    .sorted().toList();
+            conditions.add(cond(previous, Condition.ROLLOUT_FAILED, !rollouts.isEmpty(), rollouts.isEmpty() ? "NoFailedRollout" : "SwarmRolledBack",
+                    String.join("; ", rollouts), t));
             boolean failing = !failures.isEmpty() && !allReady;
             conditions.add(cond(previous, Condition.REPLICA_FAILURE, failing, failing ? "TaskFailed" : "NoFailure",
                     failing ? String.join("; ", failures) : "", t));

@@ -22,6 +22,9 @@ import com.github.dockerjava.api.model.ServiceRestartPolicy;
 import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.TaskSpec;
 import com.github.dockerjava.api.model.TmpfsOptions;
+import com.github.dockerjava.api.model.UpdateConfig;
+import com.github.dockerjava.api.model.UpdateFailureAction;
+import com.github.dockerjava.api.model.UpdateOrder;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import java.util.List;
@@ -64,12 +67,26 @@ final class ServiceSpecs {
                 .withName(s.name())
                 .withLabels(labels)
                 .withTaskTemplate(task)
+                .withUpdateConfig(update(s.rollout(), true))
+                .withRollbackConfig(update(s.rollout(), false))
                 .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
                 .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(s.ports().stream()
                         .map(p -> new PortConfig().withTargetPort(p.target()).withPublishedPort(p.published())
                                 .withPublishMode(PortConfig.PublishMode.host)
                                 .withProtocol(p.protocol().equals("udp") ? PortConfigProtocol.UDP : PortConfigProtocol.TCP))
                         .toList()));
+    }
+
+    /** The update config; a rollback that fails too pauses (there is nothing older to go back to). */
+    private static UpdateConfig update(DesiredService.Rollout r, boolean forward) {
+        return new UpdateConfig().withParallelism((long) r.parallelism()).withDelay(r.delayNanos())
+                .withOrder(r.order().equals("start-first") ? UpdateOrder.START_FIRST : UpdateOrder.STOP_FIRST)
+                .withFailureAction(!forward ? UpdateFailureAction.PAUSE : switch (r.failureAction()) {
+                    case "pause" -> UpdateFailureAction.PAUSE;
+                    case "continue" -> UpdateFailureAction.CONTINUE;
+                    default -> UpdateFailureAction.ROLLBACK;
+                })
+                .withMonitor(r.monitorNanos());
     }
 
     private static Mount mount(DesiredService.Mount m) {
