@@ -53,6 +53,8 @@ public class ReconcileLoop {
     @Inject
     SwarmWatcher swarmWatcher;
     @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+    @Inject
     io.swarmray.status.StatusStore statuses;
 
     private ScheduledExecutorService timer;
@@ -71,6 +73,7 @@ public class ReconcileLoop {
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
         queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
+        metrics.gauge("swarmray.queue.depth", queue, WorkQueue::depth);
         LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(), config.statusDir().toAbsolutePath());
         // Read every spec before any reconcile: a cluster whose file was not read yet must not look deleted.
         resync();
@@ -161,12 +164,15 @@ public class ReconcileLoop {
                 return;
             }
             busySince.put(thread + "/" + key, System.currentTimeMillis());
+            long started = System.nanoTime();
+            String result = "error";
             try {
                 Duration next = reconciler.reconcile(key);
                 queue.forget(key);
                 if (next != null) {
                     queue.addAfter(key, next);
                 }
+                result = "ok";
             } catch (SwarmException ex) {
                 Duration delay = queue.addRateLimited(key);
                 LOG.warnf("cluster %s: %s; retrying in %d ms", key, ex.getMessage(), delay.toMillis());
@@ -174,6 +180,7 @@ public class ReconcileLoop {
                 Duration delay = queue.addRateLimited(key);
                 LOG.errorf(ex, "cluster %s: reconcile failed; retrying in %d ms", key, delay.toMillis());
             } finally {
+                metrics.timer("swarmray.reconcile.duration", "result", result).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 busySince.remove(thread + "/" + key);
                 queue.done(key);
             }

@@ -33,6 +33,9 @@ public class StatusStore {
     Config config;
     @Inject
     ObjectMapper json;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+    private final java.util.Set<String> metered = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
     void init() {
@@ -59,10 +62,37 @@ public class StatusStore {
         }
         statuses.put(status.name(), status);
         write(status);
+        meter(status.name());
         return status;
     }
 
+    /**
+     * Per-cluster gauges, read from the store when scraped: swarmray_cluster_workers{cluster,kind}
+     * (desired, available, ready) and swarmray_cluster_ready{cluster} (1 when state is ready).
+     */
+    private void meter(String name) {
+        if (metrics == null || !metered.add(name)) {
+            return;
+        }
+        for (String kind : java.util.List.of("desired", "available", "ready")) {
+            io.micrometer.core.instrument.Gauge.builder("swarmray.cluster.workers", () -> get(name).map(s -> switch (kind) {
+                case "desired" -> s.desiredWorkerReplicas();
+                case "available" -> s.availableWorkerReplicas();
+                default -> s.readyWorkerReplicas();
+            }).map(Number::doubleValue).orElse(Double.NaN)).tags("cluster", name, "kind", kind).register(metrics);
+        }
+        io.micrometer.core.instrument.Gauge.builder("swarmray.cluster.ready",
+                () -> get(name).map(s -> "ready".equals(s.state()) ? 1.0 : 0.0).orElse(Double.NaN)).tags("cluster", name).register(metrics);
+    }
+
+    private void unmeter(String name) {
+        if (metrics != null && metered.remove(name)) {
+            metrics.getMeters().stream().filter(m -> name.equals(m.getId().getTag("cluster"))).toList().forEach(metrics::remove);
+        }
+    }
+
     public void remove(String name) {
+        unmeter(name);
         if (statuses.remove(name) != null) {
             try {
                 Files.deleteIfExists(file(name));
