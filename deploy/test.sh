@@ -29,4 +29,6 @@ deploy/testbed/clean-test-objects.sh
 deploy/testbed/lab.sh up
 
 log "mvn verify"
-exec mvn -B -ntp clean verify "$@"
+mvn -B -ntp clean verify "$@"
+# CI gate of the native build: every Quarkus build step up to the native compiler (no GraalVM here)
+native/check-sources.sh

@@ -55,6 +55,44 @@ public interface Config {
         return imageRewriteRules().map(ImageRewrites::parse).orElse(ImageRewrites.NONE);
     }
 
+    /** What specs may ask for; see README "Policy". */
+    PolicySettings policy();
+
+    interface PolicySettings {
+        /** Directories under which hostPath volumes may be bound (none by default). */
+        Optional<List<String>> allowedBindPrefixes();
+
+        /** Host-mode published ports allowed, as "MIN-MAX". */
+        @WithDefault("1024-65535")
+        String hostPortRange();
+
+        /** Image prefixes allowed (e.g. rayproject/ray,registry.local:5000/); any image when unset. */
+        Optional<List<String>> allowedImages();
+
+        /** Per-cluster ceiling on CPUs (a quantity: 64, 500m). */
+        Optional<String> maxCpusPerCluster();
+
+        /** Per-cluster ceiling on memory (a quantity: 256Gi). */
+        Optional<String> maxMemoryPerCluster();
+    }
+
+    /** The policy as the parser applies it; IllegalArgumentException names a bad setting. */
+    default io.swarmray.spec.Policy specPolicy() {
+        var p = policy();
+        String[] range = p.hostPortRange().split("-");
+        int min;
+        int max;
+        try {
+            min = Integer.parseInt(range[0].trim());
+            max = Integer.parseInt(range[range.length - 1].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("swarmray.policy.host-port-range: '" + p.hostPortRange() + "' is not MIN-MAX");
+        }
+        return new io.swarmray.spec.Policy(p.allowedBindPrefixes().orElse(List.of()), min, max, p.allowedImages().orElse(List.of()),
+                p.maxCpusPerCluster().map(io.swarmray.spec.Quantity::parse).orElse(null),
+                p.maxMemoryPerCluster().map(io.swarmray.spec.Quantity::parse).orElse(null));
+    }
+
     default Path statusDir() {
         return statusDirSetting().orElse(specsDir().resolve(".status"));
     }

@@ -44,6 +44,7 @@ public class RayClusterWriteResource {
     SpecDirectory specs;
 
     /** A scale request: {"group": "gpu", "replicas": 3}. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Scale(String group, Integer replicas) {
     }
 

@@ -19,7 +19,7 @@ public class SpecSources {
     @Produces
     @Singleton
     SpecParser parser(Config config) {
-        return new SpecParser(config.maxSpecBytes());
+        return new SpecParser(config.maxSpecBytes(), config.specPolicy());
     }
 
     @Produces

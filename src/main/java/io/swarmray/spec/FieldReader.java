@@ -80,6 +80,25 @@ final class FieldReader {
         return null;
     }
 
+    /**
+     * Calls {@code each} with every map of the list at {@code path} and that map's own path
+     * ("path[i]"); items of another type are errors. False when the value itself is not a list.
+     */
+    boolean forEachMap(Object v, String path, java.util.function.BiConsumer<Map<String, Object>, String> each) {
+        List<Object> list = list(v, path);
+        if (list == null) {
+            return false;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String p = path + "[" + i + "]";
+            Map<String, Object> m = map(list.get(i), p);
+            if (m != null) {
+                each.accept(m, p);
+            }
+        }
+        return true;
+    }
+
     /** A string; null when absent. Numbers and booleans are taken as text, with a warning (KubeRay wants strings). */
     String string(Object v, String path) {
         if (v == null || v instanceof String) {

@@ -51,10 +51,12 @@ final class GroupReader {
 
     private final FieldReader r;
     private final String cluster;
+    private final Policy policy;
 
-    GroupReader(FieldReader r, String cluster) {
+    GroupReader(FieldReader r, String cluster, Policy policy) {
         this.r = r;
         this.cluster = cluster;
+        this.policy = policy;
     }
 
     GroupSpec read(Map<String, Object> g, String path, NodeType type) {
@@ -189,6 +191,7 @@ final class GroupReader {
         if (spec == null) {
             return null;
         }
+        PolicyCheck.pod(r, spec, path + ".spec");
         r.noSwarmMeaning(spec, path + ".spec", NO_SWARM_MEANING_POD);
         Set<String> used = new HashSet<>(NO_SWARM_MEANING_POD);
         used.addAll(List.of("containers", "volumes", "nodeSelector"));
@@ -221,21 +224,12 @@ final class GroupReader {
     }
 
     private Map<String, Volume> volumes(Object v, String path) {
-        List<Object> list = r.list(v, path);
-        if (list == null) {
-            return null;
-        }
         Map<String, Volume> out = new LinkedHashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = path + "[" + i + "]";
-            Map<String, Object> vol = r.map(list.get(i), p);
-            if (vol == null) {
-                continue;
-            }
+        boolean ok = r.forEachMap(v, path, (vol, p) -> {
             String name = r.string(vol.get("name"), p + ".name");
             if (name == null || name.isEmpty()) {
                 r.error(p + ".name", "is required");
-                continue;
+                return;
             }
             Map<String, Object> hostPath = r.map(vol.get("hostPath"), p + ".hostPath");
             Map<String, Object> emptyDir = r.map(vol.get("emptyDir"), p + ".emptyDir");
@@ -243,6 +237,10 @@ final class GroupReader {
                 String hp = r.string(hostPath.get("path"), p + ".hostPath.path");
                 if (hp == null || !hp.startsWith("/") || hp.contains("\0")) {
                     r.error(p + ".hostPath.path", "must be an absolute path");
+                } else if (!policy.bindAllowed(hp)) {
+                    r.error(p + ".hostPath.path", "'" + hp + "' is not allowed by policy: bind mounts must lie under "
+                            + (policy.bindPrefixes().isEmpty() ? "an allowed directory, and none is configured" : "one of " + policy.bindPrefixes())
+                            + " (swarmray.policy.allowed-bind-prefixes)");
                 } else {
                     out.put(name, new Volume(name, VolumeKind.HOST_PATH, hp, null));
                 }
@@ -258,6 +256,9 @@ final class GroupReader {
             } else {
                 r.warn(p, "volume '" + name + "' is neither hostPath nor emptyDir, which is all Swarm can mount; ignored");
             }
+        });
+        if (!ok) {
+            return null;
         }
         return out;
     }
@@ -266,6 +267,7 @@ final class GroupReader {
         if (c == null) {
             return null;
         }
+        PolicyCheck.container(r, c, path);
         r.noSwarmMeaning(c, path, NO_SWARM_MEANING_CONTAINER);
         Set<String> used = new HashSet<>(NO_SWARM_MEANING_CONTAINER);
         used.addAll(List.of("name", "image", "env", "ports", "resources", "volumeMounts"));
@@ -275,6 +277,9 @@ final class GroupReader {
             r.error(path + ".image", "is required");
         } else if (image.length() > 512 || !IMAGE.matcher(image).matches()) {
             r.error(path + ".image", "'" + FieldReader.abbreviate(image) + "' is not an image reference");
+        } else if (!policy.imageAllowed(image)) {
+            r.error(path + ".image", "'" + image + "' is not allowed by policy: images must start with one of "
+                    + policy.imagePrefixes() + " (swarmray.policy.allowed-images)");
         }
         List<EnvVar> env = env(c.get("env"), path + ".env");
         List<Port> ports = ports(c.get("ports"), path + ".ports");
@@ -287,29 +292,20 @@ final class GroupReader {
     }
 
     private List<EnvVar> env(Object v, String path) {
-        List<Object> list = r.list(v, path);
-        if (list == null) {
-            return null;
-        }
         Map<String, EnvVar> out = new LinkedHashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = path + "[" + i + "]";
-            Map<String, Object> e = r.map(list.get(i), p);
-            if (e == null) {
-                continue;
-            }
+        boolean ok = r.forEachMap(v, path, (e, p) -> {
             String name = r.string(e.get("name"), p + ".name");
             if (name == null || name.length() > 256 || !ENV_NAME.matcher(name).matches()) {
                 r.error(p + ".name", name == null ? "is required" : "'" + FieldReader.abbreviate(name) + "' is not a valid variable name");
-                continue;
+                return;
             }
             if (name.startsWith("SWARMRAY_")) {
                 r.error(p + ".name", "variables named SWARMRAY_* are reserved for SwarmRay's start-up");
-                continue;
+                return;
             }
             if (e.containsKey("valueFrom")) {
                 r.warn(p + ".valueFrom", "has no meaning on Docker Swarm; variable " + name + " is not set");
-                continue;
+                return;
             }
             String value = e.get("value") == null ? "" : r.string(e.get("value"), p + ".value");
             if (value != null && value.length() > Maps.MAX_VALUE) {
@@ -320,28 +316,26 @@ final class GroupReader {
                 out.remove(name); // the last definition wins, as in Kubernetes
                 out.put(name, new EnvVar(name, value));
             }
+        });
+        if (!ok) {
+            return null;
         }
         return List.copyOf(out.values());
     }
 
     private List<Port> ports(Object v, String path) {
-        List<Object> list = r.list(v, path);
-        if (list == null) {
-            return null;
-        }
         List<Port> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = path + "[" + i + "]";
-            Map<String, Object> m = r.map(list.get(i), p);
-            if (m == null) {
-                continue;
-            }
+        boolean ok = r.forEachMap(v, path, (m, p) -> {
             String name = r.string(m.get("name"), p + ".name");
             int containerPort = r.integer(m.get("containerPort"), p + ".containerPort", 0, 1, 65535);
             if (m.get("containerPort") == null) {
                 r.error(p + ".containerPort", "is required");
             }
             int hostPort = r.integer(m.get("hostPort"), p + ".hostPort", 0, 0, 65535);
+            if (hostPort != 0 && (hostPort < policy.minHostPort() || hostPort > policy.maxHostPort())) {
+                r.error(p + ".hostPort", hostPort + " is not allowed by policy: published ports must be within "
+                        + policy.minHostPort() + "-" + policy.maxHostPort() + " (swarmray.policy.host-port-range)");
+            }
             String protocol = r.string(m.get("protocol"), p + ".protocol");
             protocol = protocol == null ? "TCP" : protocol;
             if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
@@ -349,6 +343,9 @@ final class GroupReader {
             }
             r.ignoreOthers(m, p, List.of("name", "containerPort", "hostPort", "protocol"), "has no meaning on Docker Swarm; ignored");
             out.add(new Port(name, containerPort, hostPort, protocol));
+        });
+        if (!ok) {
+            return null;
         }
         return out;
     }
@@ -399,17 +396,8 @@ final class GroupReader {
     }
 
     private List<VolumeMount> mounts(Object v, String path, Map<String, Volume> volumes) {
-        List<Object> list = r.list(v, path);
-        if (list == null) {
-            return null;
-        }
         List<VolumeMount> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = path + "[" + i + "]";
-            Map<String, Object> m = r.map(list.get(i), p);
-            if (m == null) {
-                continue;
-            }
+        boolean ok = r.forEachMap(v, path, (m, p) -> {
             String name = r.string(m.get("name"), p + ".name");
             String mountPath = r.string(m.get("mountPath"), p + ".mountPath");
             boolean readOnly = r.bool(m.get("readOnly"), p + ".readOnly", false);
@@ -421,6 +409,9 @@ final class GroupReader {
             } else {
                 out.add(new VolumeMount(name, mountPath, readOnly));
             }
+        });
+        if (!ok) {
+            return null;
         }
         return out;
     }

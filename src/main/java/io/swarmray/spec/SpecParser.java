@@ -27,9 +27,15 @@ public final class SpecParser {
     private static final int MAX_DOCUMENTS = 100;
 
     private final int maxBytes;
+    private final Policy policy;
 
     public SpecParser(int maxBytes) {
+        this(maxBytes, Policy.DEFAULT);
+    }
+
+    public SpecParser(int maxBytes, Policy policy) {
         this.maxBytes = maxBytes;
+        this.policy = policy;
     }
 
     public int maxBytes() {
@@ -95,7 +101,7 @@ public final class SpecParser {
                         + ", not RayCluster; skipped"));
                 continue;
             }
-            clusters.add(new ClusterReader(file, i).read(m));
+            clusters.add(new ClusterReader(file, i, policy).read(m));
         }
         return new SpecFile(file, clusters, errors, warnings);
     }
@@ -117,11 +123,13 @@ public final class SpecParser {
         private final String file;
         private final int document;
         private final FieldReader r;
+        private final Policy policy;
 
-        ClusterReader(String file, int document) {
+        ClusterReader(String file, int document, Policy policy) {
             this.file = file;
             this.document = document;
             this.r = new FieldReader(file, document);
+            this.policy = policy;
         }
 
         SpecFile.Declared read(Map<?, ?> raw) {
@@ -175,7 +183,7 @@ public final class SpecParser {
             r.ignoreOthers(spec, "spec", union(UNSUPPORTED_SPEC, Set.of("rayVersion", "suspend", "headGroupSpec", "workerGroupSpecs",
                             "gcsFaultToleranceOptions", "upgradeStrategy")),
                     "unknown field; ignored");
-            GroupReader groups = new GroupReader(r, name);
+            GroupReader groups = new GroupReader(r, name, policy);
             GroupSpec head = null;
             if (spec.get("headGroupSpec") == null) {
                 r.error("spec.headGroupSpec", "is required");
@@ -200,6 +208,9 @@ public final class SpecParser {
                     : ClusterOptions.faultTolerance(r, r.map(spec.get("gcsFaultToleranceOptions"), "spec.gcsFaultToleranceOptions"), name);
             List<String> networks = annotations == null ? List.of() : ClusterOptions.extraNetworks(r, annotations);
             String upgrade = ClusterOptions.upgradeStrategy(r, spec.get("upgradeStrategy"));
+            if (head != null && r.errors.isEmpty()) {
+                PolicyCheck.ceilings(r, policy, head, workers);
+            }
             if (!r.errors.isEmpty() || head == null) {
                 return null;
             }

@@ -14,15 +14,18 @@ import java.util.Map;
  * @param readyWorkerReplicas     worker tasks running and passing Ray's health check
  * @param observedGeneration the hash of the spec this status describes
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record ClusterStatus(String name, String state, int desiredWorkerReplicas, int availableWorkerReplicas,
                             int readyWorkerReplicas, int minWorkerReplicas, int maxWorkerReplicas, String desiredCPU,
                             String desiredMemory, String desiredGPU, Map<String, String> endpoints, Head head,
                             String observedGeneration, String lastUpdateTime, List<Condition> conditions,
                             List<GroupStatus> groups, String file, List<String> errors, List<String> warnings) {
 
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Head(String serviceName, boolean ready, String taskState) {
     }
 
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record GroupStatus(String name, String serviceName, int desiredReplicas, int availableReplicas,
                               int readyReplicas, String lastFailure) {
     }

@@ -122,7 +122,7 @@ class ClusterReconcilerTest {
         reconciler.registry = registry;
         reconciler.statuses = statuses;
         reconciler.config = config();
-        reconciler.specs = new io.swarmray.spec.SpecDirectory(emptyDir, new SpecParser(1 << 20), new SpecRegistry());
+        reconciler.specs = new io.swarmray.spec.SpecDirectory(emptyDir, io.swarmray.spec.Specs.parser(), new SpecRegistry());
         reconciler.probe = new HeadProbe() {
             @Override
             public Answer ask(io.swarmray.spec.RayCluster cluster, ObservedTask head) {
@@ -133,7 +133,7 @@ class ClusterReconcilerTest {
     }
 
     private void spec(String yaml) {
-        registry.update(new SpecParser(1 << 20).parse("specs/llm.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
+        registry.update(io.swarmray.spec.Specs.parser().parse("specs/llm.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -268,6 +268,10 @@ class ClusterReconcilerTest {
 
             public Optional<Path> apiTokenFile() {
                 return Optional.empty();
+            }
+
+            public PolicySettings policy() {
+                throw new UnsupportedOperationException("the reconciler does not read the policy");
             }
 
             public Optional<List<String>> imageRewriteRules() {

@@ -19,7 +19,7 @@ class SpecDirectoryTest {
     private final SpecRegistry registry = new SpecRegistry();
 
     private SpecDirectory specs() {
-        return new SpecDirectory(dir, new SpecParser(1 << 20), registry);
+        return new SpecDirectory(dir, io.swarmray.spec.Specs.parser(), registry);
     }
 
     private static void old(Path p) throws Exception {

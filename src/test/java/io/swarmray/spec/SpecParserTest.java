@@ -184,4 +184,35 @@ class SpecParserTest {
         List<String> errs = errors(yaml.replace("redis:6379", "redis; rm -rf /"));
         assertTrue(errs.stream().anyMatch(e -> e.contains("spec.gcsFaultToleranceOptions.redisAddress: 'redis; rm -rf /' is not host:port")), errs.toString());
     }
+
+    private static List<String> errorsUnder(Policy policy, String yaml) {
+        SpecFile f = new SpecParser(1 << 20, policy).parse("specs/t.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var out = new java.util.ArrayList<String>();
+        f.clusters().forEach(c -> c.errors().forEach(e -> out.add(e.toString())));
+        return out;
+    }
+
+    @Test
+    void policyRejectsWhatItDoesNotGrantNamingTheRule() {
+        // the sample binds /srv/models: refused by default, allowed under an allowed prefix
+        assertTrue(errorsUnder(Policy.DEFAULT, Specs.SAMPLE).get(0).contains(
+                "volumes[0].hostPath.path: '/srv/models' is not allowed by policy: bind mounts must lie under an allowed directory, and none is configured"));
+        Policy srv = new Policy(List.of("/srv"), 1024, 65535, List.of(), null, null);
+        assertEquals(List.of(), errorsUnder(srv, Specs.SAMPLE));
+        assertTrue(errorsUnder(srv, Specs.SAMPLE.replace("path: /srv/models", "path: /srv/../etc")).get(0).contains("is not allowed by policy"));
+        assertTrue(errorsUnder(srv, Specs.SAMPLE.replace("hostPort: 18266", "hostPort: 22")).get(0)
+                .contains("hostPort: 22 is not allowed by policy: published ports must be within 1024-65535"));
+        Policy images = new Policy(List.of("/srv"), 1024, 65535, List.of("rayproject/"), null, null);
+        assertEquals(List.of(), errorsUnder(images, Specs.SAMPLE));
+        assertTrue(errorsUnder(images, Specs.SAMPLE.replace("image: rayproject/ray:2.40.0-gpu", "image: evil/miner:1")).get(0)
+                .contains("'evil/miner:1' is not allowed by policy: images must start with one of [rayproject/]"));
+        Policy small = new Policy(List.of("/srv"), 1024, 65535, List.of(), new java.math.BigDecimal("4"), null);
+        assertTrue(errorsUnder(small, Specs.SAMPLE).get(0).contains("the cluster asks for 5 cpu in all, more than the policy allows (4"),
+                errorsUnder(small, Specs.SAMPLE).toString());
+        String privileged = Specs.SAMPLE.replace("nodeSelector: {gpu: \"true\"}",
+                "nodeSelector: {gpu: \"true\"}\n          hostNetwork: true\n          securityContext: {privileged: true}");
+        List<String> errs = errorsUnder(srv, privileged);
+        assertTrue(errs.stream().anyMatch(e -> e.contains("template.spec.hostNetwork: is not allowed by policy")), errs.toString());
+        assertTrue(errs.stream().anyMatch(e -> e.contains("template.spec.securityContext.privileged: is not allowed by policy")), errs.toString());
+    }
 }

@@ -64,8 +64,13 @@ public final class Specs {
                         - {name: w, image: rayproject/ray:2.40.0}
             """;
 
+    /** A parser whose policy allows the sample's bind mount under /srv. */
+    public static SpecParser parser() {
+        return new SpecParser(1 << 20, new Policy(java.util.List.of("/srv"), 1024, 65535, java.util.List.of(), null, null));
+    }
+
     public static SpecFile parse(String yaml) {
-        return new SpecParser(1 << 20).parse("specs/t.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return parser().parse("specs/t.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public static RayCluster sample() {

@@ -1,0 +1,66 @@
+package io.swarmray.spec;
+
+import io.swarmray.spec.RayCluster.GroupSpec;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The policy rules that need more than one field: privileges, host namespaces, per-cluster ceilings. */
+final class PolicyCheck {
+    private PolicyCheck() {
+    }
+
+    /** Host namespaces: Swarm services cannot have them, and a spec that asks must not pass silently. */
+    static void pod(FieldReader r, Map<String, Object> spec, String path) {
+        for (String k : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            if (Boolean.TRUE.equals(spec.get(k))) {
+                r.error(path + "." + k, "is not allowed by policy: Ray services never share the host's namespaces");
+            }
+        }
+        privileges(r, spec.get("securityContext"), path + ".securityContext");
+    }
+
+    static void container(FieldReader r, Map<String, Object> c, String path) {
+        privileges(r, c.get("securityContext"), path + ".securityContext");
+    }
+
+    private static void privileges(FieldReader r, Object v, String path) {
+        if (!(v instanceof Map<?, ?> sc)) {
+            return;
+        }
+        if (Boolean.TRUE.equals(sc.get("privileged"))) {
+            r.error(path + ".privileged", "is not allowed by policy: Ray services never run privileged");
+        }
+        if (Boolean.TRUE.equals(sc.get("allowPrivilegeEscalation"))) {
+            r.error(path + ".allowPrivilegeEscalation", "is not allowed by policy");
+        }
+        if (sc.get("capabilities") instanceof Map<?, ?> caps && caps.get("add") instanceof List<?> add && !add.isEmpty()) {
+            r.error(path + ".capabilities.add", add + " is not allowed by policy: Ray services get no added capabilities");
+        }
+    }
+
+    /** Per-cluster ceilings on CPU and memory: limits (else requests) times replicas, head included. */
+    static void ceilings(FieldReader r, Policy policy, GroupSpec head, List<GroupSpec> workers) {
+        List<GroupSpec> all = new ArrayList<>(workers);
+        all.add(0, head);
+        check(r, all, "cpu", policy.maxCpus(), "swarmray.policy.max-cpus-per-cluster");
+        check(r, all, "memory", policy.maxMemory(), "swarmray.policy.max-memory-per-cluster");
+    }
+
+    private static void check(FieldReader r, List<GroupSpec> groups, String resource, BigDecimal max, String key) {
+        if (max == null) {
+            return;
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        for (GroupSpec g : groups) {
+            var res = g.template().container().resources();
+            BigDecimal each = res.limits().getOrDefault(resource, res.requests().getOrDefault(resource, BigDecimal.ZERO));
+            total = total.add(each.multiply(BigDecimal.valueOf(g.effectiveReplicas())));
+        }
+        if (total.compareTo(max) > 0) {
+            r.error("spec", "the cluster asks for " + total.stripTrailingZeros().toPlainString() + " " + resource
+                    + " in all, more than the policy allows (" + max.stripTrailingZeros().toPlainString() + ", " + key + ")");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.swarmray.it;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's real Docker calls (list, create, update with version, remove, events, tasks, exec)
+ * through the packaged artifact: the jar here, the native binary wherever `mvn verify -Dnative` runs.
+ * Only files and HTTP: nothing in this test runs inside the operator.
+ */
+@QuarkusIntegrationTest
+class PackagedOperatorIT {
+
+    @Test
+    void theArtifactCreatesScalesAndRemovesACluster() throws Exception {
+        given().get("/q/health/live").then().statusCode(200);
+        SwarmFixture.await("ready", Duration.ofSeconds(30), () -> given().get("/q/health/ready").then().extract().statusCode(), c -> c == 200);
+        String name = "itpack";
+        String yaml = SwarmFixture.cluster(name, SwarmFixture.IMAGE, Map.of("w", 1));
+        SwarmFixture.writeSpec("itpack.yaml", yaml);
+        var s = SwarmFixture.awaitReady(name);
+        assertEquals("True", s.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
+        SwarmFixture.writeSpec("itpack.yaml", yaml.replace("replicas: 1", "replicas: 2"));
+        SwarmFixture.await("2 ready", Duration.ofSeconds(90), () -> SwarmFixture.status(name), st -> st.getInt("status.readyWorkerReplicas") == 2);
+        SwarmFixture.deleteSpec("itpack.yaml");
+        SwarmFixture.await("removed", Duration.ofSeconds(60), () -> SwarmFixture.httpStatus(name), c -> c == 404);
+        assertTrue(Files.notExists(SwarmFixture.SPECS.resolve("itpack.yaml")));
+    }
+}
