@@ -15,6 +15,9 @@ command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -qE 'version "(1[7-
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)     # the swarmray CLI and its tests
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)         # native/check-sources.sh
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)         # the three-node lab
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

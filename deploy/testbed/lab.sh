@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lab.sh up|down|kill NODE|revive NODE|cut NODE|mend NODE
 # A three-node swarm on one machine: three dockerd in network namespaces (srl-n1 manager,
-# srl-n2 and srl-n3 workers) on a bridge in a hub namespace, and a local registry (Debian's
+# srl-n2 and srl-n3 workers; n3 advertises two fake GPUs) on a bridge in a hub namespace, and a local registry (Debian's
 # docker-registry, 10.78.0.1:5000) from which every node pulls the test images.
 # Facts behind each step: shared/docs/swarm-lab.md (P1 pulls, P3 cgroups, P4 hostnames, P5 flags, P7 registry).
 # Node sockets: unix:///run/swarmray-lab/nX/docker.sock. Needs root, iproute2, docker.io, docker-registry.
@@ -23,6 +23,15 @@ node_start() { # $1 node: dockerd in its netns, private mount and UTS namespaces
   local n=$1 dir=$RUN/$1
   mkdir -p "$dir" "$DATA/$n"
   echo '{}' > "$dir/daemon.json"
+  # a killed dockerd leaves its pid file; wait until that process is really gone, then drop the file
+  if [[ -s "$dir/dockerd.pid" ]]; then
+    local old; old=$(cat "$dir/dockerd.pid")
+    for _ in $(seq 1 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.2; done
+    rm -f "$dir/dockerd.pid"
+  fi
+  # n3 advertises two made-up GPUs (Swarm generic resources): GPU scheduling needs no real GPU
+  local gpus=()
+  [[ $n == n3 ]] && gpus=(--node-generic-resource NVIDIA-GPU=GPU-fake-0 --node-generic-resource NVIDIA-GPU=GPU-fake-1)
   setsid nsenter --net=/run/netns/srl-$n -- unshare --mount --uts --propagation slave -- bash -c '
     set -e; n=$1; dir=$2; shift 2
     hostname "srl-$n"
@@ -31,7 +40,7 @@ node_start() { # $1 node: dockerd in its netns, private mount and UTS namespaces
     echo "nameserver 127.0.0.1" > "$dir/resolv.conf"; mount --bind "$dir/resolv.conf" /etc/resolv.conf
     exec dockerd "$@"' lab "$n" "$dir" \
       --config-file "$dir/daemon.json" --data-root "$DATA/$n" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
-      -H "$(sock "$n")" --bip "172.30.${n#n}.1/24" --insecure-registry "$REG" \
+      -H "$(sock "$n")" --bip "172.30.${n#n}.1/24" --insecure-registry "$REG" "${gpus[@]}" \
       >>"$RUN/dockerd-$n.log" 2>&1 </dev/null &
   wait_for 60 dk "$n" info || { tail -20 "$RUN/dockerd-$n.log" >&2; log "dockerd $n did not start"; exit 1; }
 }

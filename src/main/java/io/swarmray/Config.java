@@ -55,6 +55,15 @@ public interface Config {
         return imageRewriteRules().map(ImageRewrites::parse).orElse(ImageRewrites.NONE);
     }
 
+    /** Spec resources that become Swarm generic resources: resource=KIND, comma-separated. */
+    @WithName("generic-resources")
+    @WithDefault("nvidia.com/gpu=NVIDIA-GPU,amd.com/gpu=AMD-GPU")
+    List<String> genericResourceKinds();
+
+    default io.swarmray.render.RenderOptions renderOptions() {
+        return new io.swarmray.render.RenderOptions(images(), io.swarmray.render.RenderOptions.parseKinds(genericResourceKinds()));
+    }
+
     /** What specs may ask for; see README "Policy". */
     PolicySettings policy();
 

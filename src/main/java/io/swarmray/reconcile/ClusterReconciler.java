@@ -106,14 +106,14 @@ public class ClusterReconciler {
         ObservedNetwork network = networks.stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
         if (network == null) {
             LOG.infof("cluster %s: creating network %s", name, networkName);
-            swarm.createNetwork(ClusterRenderer.render(spec.spec(), null, config.images()).network());
+            swarm.createNetwork(ClusterRenderer.render(spec.spec(), null, config.renderOptions()).network());
             // Swarm's allocator usually has the subnet at once; the services need it (their nodes' address)
             network = swarm.networks(name).stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
         }
         if (network == null || network.subnet() == null) {
             return SOON;
         }
-        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network.subnet(), config.images());
+        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network.subnet(), config.renderOptions());
         joinClusterNetwork(network);
         Map<String, ObservedService> byName = services.stream().collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<ObservedTask> tasks = swarm.tasks(name);
@@ -158,7 +158,8 @@ public class ClusterReconciler {
             changes.add(restarted);
         }
         HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
-        ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, heldBack));
+        ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, heldBack,
+                unschedulable(desired)));
         boolean settled = changes.isEmpty() && (status.state().equals("ready") || status.state().equals("suspended"));
         if (settled) {
             return null;
@@ -183,6 +184,29 @@ public class ClusterReconciler {
         } catch (SwarmException e) {
             LOG.debugf("cannot join %s yet: %s", network.name(), e.getMessage());
         }
+    }
+
+    /**
+     * Groups that ask for more generic resources (GPUs) per replica than any Ready node offers: Swarm
+     * would only leave their tasks pending with "insufficient resources". Asks Swarm only when some group wants them.
+     */
+    private List<String> unschedulable(DesiredCluster desired) {
+        if (desired.services().stream().allMatch(s -> s.resources().generic().isEmpty())) {
+            return List.of();
+        }
+        var offers = swarm.nodeOffers();
+        List<String> out = new ArrayList<>();
+        for (DesiredService s : desired.services()) {
+            s.resources().generic().forEach((kind, need) -> {
+                var best = offers.entrySet().stream().max(java.util.Comparator.comparing(e -> e.getValue().getOrDefault(kind, 0L))).orElse(null);
+                long most = best == null ? 0 : best.getValue().getOrDefault(kind, 0L);
+                if (need > most) {
+                    out.add("group " + s.labels().get(Labels.GROUP) + " asks for " + need + " " + kind + " per replica; "
+                            + (most == 0 ? "no Ready node offers " + kind : "the largest offer is " + most + " (node " + best.getKey() + ")"));
+                }
+            });
+        }
+        return out;
     }
 
     /** The running (else the newest wanted) task of a service. */

@@ -65,7 +65,7 @@ public class ReconcileLoop {
     private volatile long lastResyncMillis = System.currentTimeMillis();
 
     void onStart(@Observes StartupEvent e) {
-        config.images(); // a bad swarmray.image-rewrites entry stops the start with its message
+        config.renderOptions(); // a bad swarmray.image-rewrites or generic-resources entry stops the start with its message
         try {
             Files.createDirectories(config.specsDir());
         } catch (IOException ex) {

@@ -65,13 +65,13 @@ public final class ClusterRenderer {
     }
 
     /** Everything the cluster needs. {@code subnet} is null until the network exists: then only the network is desired. */
-    public static DesiredCluster render(RayCluster cluster, String subnet, ImageRewrites images) {
+    public static DesiredCluster render(RayCluster cluster, String subnet, RenderOptions options) {
         DesiredNetwork network = new DesiredNetwork(Names.network(cluster.name()), baseLabels(cluster));
         List<DesiredService> services = new ArrayList<>();
         if (subnet != null && !cluster.suspend()) {
-            services.add(service(cluster, cluster.head(), subnet, images));
+            services.add(service(cluster, cluster.head(), subnet, options));
             for (GroupSpec g : cluster.workerGroups()) {
-                services.add(service(cluster, g, subnet, images));
+                services.add(service(cluster, g, subnet, options));
             }
         }
         return new DesiredCluster(cluster.name(), network, services, generation(cluster));
@@ -86,15 +86,15 @@ public final class ClusterRenderer {
         return g.type() == NodeType.HEAD ? Names.headService(cluster.name()) : Names.workerService(cluster.name(), g.groupName());
     }
 
-    static DesiredService service(RayCluster cluster, GroupSpec g, String subnet, ImageRewrites images) {
+    static DesiredService service(RayCluster cluster, GroupSpec g, String subnet, RenderOptions options) {
         var c = g.template().container();
         TreeMap<String, String> labels = baseLabels(cluster);
         labels.put(Labels.NODE_TYPE, g.type().label());
         labels.put(Labels.GROUP, g.groupName());
         List<String> command = List.of("/bin/bash", "-c", START_SCRIPT, "swarmray-start");
         boolean head = g.type() == NodeType.HEAD;
-        DesiredService s = new DesiredService(serviceName(cluster, g), labels, images.apply(c.image()), command,
-                RayStartCommand.args(cluster, g), env(cluster, g, subnet), mounts(g), resources(g), placement(g),
+        DesiredService s = new DesiredService(serviceName(cluster, g), labels, options.images().apply(c.image()), command,
+                RayStartCommand.args(cluster, g), env(cluster, g, subnet), mounts(g), resources(g, options), placement(g),
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
@@ -192,10 +192,21 @@ public final class ClusterRenderer {
         return out;
     }
 
-    static DesiredService.Resources resources(GroupSpec g) {
+    /**
+     * CPU and memory limits and reservations; extended resources (nvidia.com/gpu) become Swarm generic
+     * resource reservations of their configured kind (NVIDIA-GPU), from the limit as Kubernetes counts them.
+     */
+    static DesiredService.Resources resources(GroupSpec g, RenderOptions options) {
         var r = g.template().container().resources();
+        java.util.TreeMap<String, Long> generic = new java.util.TreeMap<>();
+        options.genericKinds().forEach((resource, kind) -> {
+            BigDecimal n = r.limits().getOrDefault(resource, r.requests().get(resource));
+            if (n != null && n.signum() > 0) {
+                generic.put(kind, Quantity.ceil(n));
+            }
+        });
         return new DesiredService.Resources(nanoCpus(r.limits().get("cpu")), bytes(r.limits().get("memory")),
-                nanoCpus(r.requests().get("cpu")), bytes(r.requests().get("memory")));
+                nanoCpus(r.requests().get("cpu")), bytes(r.requests().get("memory")), generic);
     }
 
     private static long nanoCpus(BigDecimal cpus) {

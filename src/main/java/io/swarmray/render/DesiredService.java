@@ -27,8 +27,13 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
     public record Mount(MountType type, String source, String target, boolean readOnly, long tmpfsSizeBytes) {
     }
 
-    /** 0 means "not set" for every field. */
-    public record Resources(long limitNanoCpus, long limitMemoryBytes, long reserveNanoCpus, long reserveMemoryBytes) {
+    /**
+     * 0 means "not set" for every number.
+     *
+     * @param generic Swarm generic resources reserved per task, by kind ("NVIDIA-GPU" -> 1)
+     */
+    public record Resources(long limitNanoCpus, long limitMemoryBytes, long reserveNanoCpus, long reserveMemoryBytes,
+                            SortedMap<String, Long> generic) {
     }
 
     public record Placement(List<String> constraints, List<String> spread, int maxReplicasPerNode) {

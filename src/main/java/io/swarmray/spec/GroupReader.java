@@ -386,8 +386,8 @@ final class GroupReader {
             if (q == null) {
                 continue;
             }
-            if (!e.getKey().equals("cpu") && !e.getKey().equals("memory") && !e.getKey().endsWith("gpu")) {
-                r.warn(p, "only cpu, memory and GPUs map to Swarm resources; ignored");
+            if (!e.getKey().equals("cpu") && !e.getKey().equals("memory") && !e.getKey().contains("/")) {
+                r.warn(p, "only cpu, memory and extended resources (like nvidia.com/gpu) map to Swarm resources; ignored");
                 continue;
             }
             out.put(e.getKey(), q);

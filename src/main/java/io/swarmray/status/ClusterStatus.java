@@ -12,12 +12,13 @@ import java.util.Map;
  * @param state              ready | provisioning | suspended | deleting | failed (no valid spec yet)
  * @param availableWorkerReplicas worker tasks whose container runs (healthy or still starting)
  * @param readyWorkerReplicas     worker tasks running and passing Ray's health check
+ * @param placedGPU          GPUs Swarm assigned to the running tasks (generic resources whose kind names a GPU)
  * @param observedGeneration the hash of the spec this status describes
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record ClusterStatus(String name, String state, int desiredWorkerReplicas, int availableWorkerReplicas,
                             int readyWorkerReplicas, int minWorkerReplicas, int maxWorkerReplicas, String desiredCPU,
-                            String desiredMemory, String desiredGPU, Map<String, String> endpoints, Head head,
+                            String desiredMemory, String desiredGPU, String placedGPU, Map<String, String> endpoints, Head head,
                             String observedGeneration, String lastUpdateTime, List<Condition> conditions,
                             List<GroupStatus> groups, String file, List<String> errors, List<String> warnings) {
 
@@ -33,7 +34,7 @@ public record ClusterStatus(String name, String state, int desiredWorkerReplicas
     /** Everything but the update time: equal views need no new status write. */
     ClusterStatus withUpdateTime(String time) {
         return new ClusterStatus(name, state, desiredWorkerReplicas, availableWorkerReplicas, readyWorkerReplicas,
-                minWorkerReplicas, maxWorkerReplicas, desiredCPU, desiredMemory, desiredGPU, endpoints, head,
+                minWorkerReplicas, maxWorkerReplicas, desiredCPU, desiredMemory, desiredGPU, placedGPU, endpoints, head,
                 observedGeneration, time, conditions, groups, file, errors, warnings);
     }
 
@@ -43,7 +44,7 @@ public record ClusterStatus(String name, String state, int desiredWorkerReplicas
         more.removeIf(e -> e.startsWith("reconcile: "));
         more.add("reconcile: " + problem);
         return new ClusterStatus(name, state, desiredWorkerReplicas, availableWorkerReplicas, readyWorkerReplicas,
-                minWorkerReplicas, maxWorkerReplicas, desiredCPU, desiredMemory, desiredGPU, endpoints, head,
+                minWorkerReplicas, maxWorkerReplicas, desiredCPU, desiredMemory, desiredGPU, placedGPU, endpoints, head,
                 observedGeneration, time, conditions, groups, file, List.copyOf(more), warnings);
     }
 

@@ -13,6 +13,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String RAY_NODES_OBSERVED = "RayNodesObserved";
     /** A rolling update that Swarm rolled back or paused, with Swarm's message. */
     public static final String ROLLOUT_FAILED = "RolloutFailed";
+    /** A group asks for more generic resources (GPUs) per replica than any node offers. */
+    public static final String INSUFFICIENT_RESOURCES = "InsufficientResources";
 
     @JsonIgnore
     public boolean isTrue() {

@@ -30,12 +30,13 @@ public final class StatusCalculator {
 
     /** What one reconcile saw and did. {@code problem} is a failure of the reconcile itself (Docker refused, ...). */
     public record Observation(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
-                              List<RayNode> rayNodes, String rayProblem, boolean deleting, String problem) {
+                              List<RayNode> rayNodes, String rayProblem, boolean deleting, String problem,
+                              List<String> unschedulable) {
 
         /** What Swarm alone shows, before (or without) asking the head. */
         public static Observation ofSwarm(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
                                           boolean deleting, String problem) {
-            return new Observation(spec, services, tasks, null, null, deleting, problem);
+            return new Observation(spec, services, tasks, null, null, deleting, problem, List.of());
         }
     }
 
@@ -55,7 +56,7 @@ public final class StatusCalculator {
         String t = now.toString();
         if (spec == null) {
             String state = o.deleting() ? "deleting" : "failed";
-            return new ClusterStatus(name, state, 0, 0, 0, 0, 0, "0", "0", "0", Map.of(), null, null, t, conditions,
+            return new ClusterStatus(name, state, 0, 0, 0, 0, 0, "0", "0", "0", "0", Map.of(), null, null, t, conditions,
                     groups, o.spec() == null ? null : o.spec().file(), errors, warnings);
         }
         int desired = 0;
@@ -109,6 +110,8 @@ public final class StatusCalculator {
                     .sorted().toList();
             conditions.add(cond(previous, Condition.ROLLOUT_FAILED, !rollouts.isEmpty(), rollouts.isEmpty() ? "NoFailedRollout" : "SwarmRolledBack",
                     String.join("; ", rollouts), t));
+            conditions.add(cond(previous, Condition.INSUFFICIENT_RESOURCES, !o.unschedulable().isEmpty(),
+                    o.unschedulable().isEmpty() ? "NodesOfferEnough" : "NoNodeOffersEnough", String.join("; ", o.unschedulable()), t));
             boolean failing = !failures.isEmpty() && !allReady;
             conditions.add(cond(previous, Condition.REPLICA_FAILURE, failing, failing ? "TaskFailed" : "NoFailure",
                     failing ? String.join("; ", failures) : "", t));
@@ -119,7 +122,7 @@ public final class StatusCalculator {
         endpoints.put("gcs-server", String.valueOf(RayStartCommand.gcsPort(spec)));
         endpoints.put("metrics", String.valueOf(RayStartCommand.intParam(spec.head(), "metrics-export-port", RayStartCommand.DEFAULT_METRICS_PORT)));
         return new ClusterStatus(name, state, desired, available, ready, min, max,
-                total(spec, "cpu"), total(spec, "memory"), totalGpu(spec), endpoints,
+                total(spec, "cpu"), total(spec, "memory"), totalGpu(spec), String.valueOf(placedGpus(o)), endpoints,
                 new ClusterStatus.Head(Names.headService(name), headReady, head.state), generation(spec), t,
                 conditions, groups, o.spec().file(), errors, warnings);
     }
@@ -185,6 +188,11 @@ public final class StatusCalculator {
             }
         }
         return new GroupCount(available, ready, state, failure);
+    }
+
+    private static long placedGpus(Observation o) {
+        return o.tasks().stream().filter(ObservedTask::running).filter(ObservedTask::wanted)
+                .flatMap(t -> t.assigned().stream()).filter(a -> a.toUpperCase().contains("GPU")).count();
     }
 
     private static boolean pinnedToManagers(Observation o) {

@@ -11,10 +11,11 @@ import java.util.List;
  * @param error        Swarm's error text ("No such image: ..."), or null
  * @param createdAt    when Swarm made the task (ISO-8601); a replaced container is always a new task
  * @param addresses    the task's IP addresses on its networks, without prefix length
+ * @param assigned     generic resources Swarm assigned to it, as KIND=ID ("NVIDIA-GPU=GPU-aaa")
  */
 public record ObservedTask(String id, String serviceId, String cluster, int slot, String nodeId, String state,
                            String desiredState, String message, String error, String timestamp, String createdAt,
-                           String containerId, List<String> addresses) {
+                           String containerId, List<String> addresses, List<String> assigned) {
 
     public boolean running() {
         return "running".equals(state);

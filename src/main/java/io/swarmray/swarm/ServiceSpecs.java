@@ -105,12 +105,22 @@ final class ServiceSpecs {
     }
 
     private static ResourceRequirements resources(DesiredService.Resources r) {
-        return new ResourceRequirements().withLimits(specs(r.limitNanoCpus(), r.limitMemoryBytes()))
-                .withReservations(specs(r.reserveNanoCpus(), r.reserveMemoryBytes()));
+        ReservationsWithGeneric reservations = new ReservationsWithGeneric();
+        specs(reservations, r.reserveNanoCpus(), r.reserveMemoryBytes());
+        reservations.generic = r.generic().entrySet().stream()
+                .map(e -> Map.of("DiscreteResourceSpec", Map.<String, Object>of("Kind", e.getKey(), "Value", e.getValue()))).toList();
+        return new ResourceRequirements().withLimits(specs(new ResourceSpecs(), r.limitNanoCpus(), r.limitMemoryBytes()))
+                .withReservations(reservations);
     }
 
-    private static ResourceSpecs specs(long nanoCpus, long memory) {
-        ResourceSpecs specs = new ResourceSpecs();
+    /** docker-java's ResourceSpecs lacks Swarm's generic resources (GPUs); Jackson writes the subclass's field too. */
+    static final class ReservationsWithGeneric extends ResourceSpecs {
+        private static final long serialVersionUID = 1L;
+        @JsonProperty("GenericResources")
+        List<Map<String, Map<String, Object>>> generic;
+    }
+
+    private static ResourceSpecs specs(ResourceSpecs specs, long nanoCpus, long memory) {
         if (nanoCpus > 0) {
             specs.withNanoCPUs(nanoCpus);
         }

@@ -67,6 +67,17 @@ public class SwarmClient {
         });
     }
 
+    /** Generic resources (GPUs) each Ready node offers, by hostname and kind: one call. */
+    public Map<String, Map<String, Long>> nodeOffers() {
+        return call("list nodes", () -> {
+            try {
+                return TaskListing.nodeOffers(http);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     /**
      * Runs a command in a container on this engine and returns its standard output; a non-zero exit
      * or a timeout is an error. Used to ask a Ray head for its node table when the operator cannot

@@ -25,18 +25,43 @@ final class TaskListing {
     static List<ObservedTask> list(DockerHttpClient http, Map<String, String> labels) throws IOException {
         List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         String filters = JSON.writeValueAsString(Map.of("label", filter));
-        var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
-                .path("/tasks?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8)).build();
+        List<ObservedTask> out = new ArrayList<>();
+        for (JsonNode t : get(http, "/tasks?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8))) {
+            out.add(task(t));
+        }
+        return out;
+    }
+
+    /** What each Ready node offers of each generic-resource kind (GPUs), by hostname: GET /nodes. */
+    static Map<String, Map<String, Long>> nodeOffers(DockerHttpClient http) throws IOException {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        for (JsonNode n : get(http, "/nodes")) {
+            if (!"ready".equals(n.path("Status").path("State").asText()) || "drain".equals(n.path("Spec").path("Availability").asText())) {
+                continue;
+            }
+            Map<String, Long> offers = new java.util.TreeMap<>();
+            for (JsonNode g : n.path("Description").path("Resources").path("GenericResources")) {
+                JsonNode named = g.path("NamedResourceSpec");
+                JsonNode discrete = g.path("DiscreteResourceSpec");
+                if (!named.isMissingNode()) {
+                    offers.merge(named.path("Kind").asText(), 1L, Long::sum);
+                } else if (!discrete.isMissingNode()) {
+                    offers.merge(discrete.path("Kind").asText(), discrete.path("Value").asLong(), Long::sum);
+                }
+            }
+            out.put(n.path("Description").path("Hostname").asText(), offers);
+        }
+        return out;
+    }
+
+    private static JsonNode get(DockerHttpClient http, String path) throws IOException {
+        var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
         try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
             byte[] bytes = body.readAllBytes();
             if (response.getStatusCode() != 200) {
                 throw new IOException("HTTP " + response.getStatusCode() + ": " + new String(bytes, StandardCharsets.UTF_8).trim());
             }
-            List<ObservedTask> out = new ArrayList<>();
-            for (JsonNode t : JSON.readTree(bytes)) {
-                out.add(task(t));
-            }
-            return out;
+            return JSON.readTree(bytes);
         }
     }
 
@@ -49,12 +74,26 @@ final class TaskListing {
                 addresses.add(cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr);
             }
         }
+        List<String> assigned = new ArrayList<>();
+        // Engine API 1.41 calls the assigned resources "GenericResources"; later ones "AssignedGenericResources".
+        JsonNode assignedNode = t.has("AssignedGenericResources") ? t.path("AssignedGenericResources") : t.path("GenericResources");
+        for (JsonNode g : assignedNode) {
+            JsonNode named = g.path("NamedResourceSpec");
+            JsonNode discrete = g.path("DiscreteResourceSpec");
+            if (!named.isMissingNode()) {
+                assigned.add(named.path("Kind").asText() + "=" + named.path("Value").asText());
+            } else if (!discrete.isMissingNode()) {
+                for (int i = 0; i < discrete.path("Value").asInt(); i++) {
+                    assigned.add(discrete.path("Kind").asText() + "=");
+                }
+            }
+        }
         return new ObservedTask(t.path("ID").asText(), t.path("ServiceID").asText(),
                 text(t.path("Spec").path("ContainerSpec").path("Labels").path(Labels.CLUSTER)),
                 t.path("Slot").asInt(), text(t.path("NodeID")), text(st.path("State")) == null ? "unknown" : st.path("State").asText(),
                 text(t.path("DesiredState")) == null ? "unknown" : t.path("DesiredState").asText(),
                 text(st.path("Message")), text(st.path("Err")), text(st.path("Timestamp")), text(t.path("CreatedAt")),
-                text(st.path("ContainerStatus").path("ContainerID")), List.copyOf(addresses));
+                text(st.path("ContainerStatus").path("ContainerID")), List.copyOf(addresses), List.copyOf(assigned));
     }
 
     private static String text(JsonNode n) {

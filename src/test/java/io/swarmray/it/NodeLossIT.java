@@ -44,10 +44,11 @@ class NodeLossIT {
     @AfterEach
     void stop() throws Exception {
         Files.deleteIfExists(SPECS.resolve("labc.yaml"));
+        Files.deleteIfExists(SPECS.resolve("labgpu.yaml"));
         if (operator != null) {
             if (docker != null) {
-                SwarmFixture.await("lab cluster removed", Duration.ofSeconds(60),
-                        () -> docker.listServicesCmd().withNameFilter(List.of("labc")).exec(), List::isEmpty);
+                SwarmFixture.await("lab clusters removed", Duration.ofSeconds(60),
+                        () -> docker.listServicesCmd().withLabelFilter(Map.of("swarmray.io/instance", "lab")).exec(), List::isEmpty);
             }
             operator.destroyForcibly().waitFor();
         }
@@ -64,9 +65,13 @@ class NodeLossIT {
     }
 
     private static JsonPath status() {
+        return status("labc");
+    }
+
+    private static JsonPath status(String name) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + PORT + "/api/v1/rayclusters/labc")).timeout(Duration.ofSeconds(3)).build(),
+                    URI.create("http://localhost:" + PORT + "/api/v1/rayclusters/" + name)).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return JsonPath.from(r.statusCode() == 200 ? r.body() : "{}");
         } catch (IOException | InterruptedException e) {
@@ -98,8 +103,7 @@ class NodeLossIT {
         return millis;
     }
 
-    @Test
-    void aClusterSurvivesACrashedEngineAndAPartitionedNode() throws Exception {
+    private void startOperator() throws Exception {
         Assumptions.assumeTrue(new File(SOCK).exists(), "the three-node lab is not up (deploy/testbed/lab.sh up)");
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
@@ -112,6 +116,11 @@ class NodeLossIT {
         pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
         operator = pb.start();
+    }
+
+    @Test
+    void aClusterSurvivesACrashedEngineAndAPartitionedNode() throws Exception {
+        startOperator();
         Files.writeString(SPECS.resolve("labc.yaml"), SwarmFixture.cluster("labc", SwarmFixture.IMAGE, Map.of("w", WORKERS))
                 .replace("swarmray.io/constraints: \"node.platform.os==linux\"", "swarmray.io/placement-spread: node.id"),
                 StandardCharsets.UTF_8);
@@ -135,5 +144,42 @@ class NodeLossIT {
         } finally {
             lab("mend", "n2");
         }
+    }
+
+    @Test
+    void aGpuGroupLandsOnlyWhereGpusAreAndGetsDistinctOnes() throws Exception {
+        startOperator();
+        String yaml = SwarmFixture.cluster("labgpu", SwarmFixture.IMAGE, Map.of("gpu", 2))
+                .replace("limits: {cpu: \"500m\", memory: 512Mi}", "limits: {cpu: \"500m\", memory: 512Mi, nvidia.com/gpu: 1}");
+        Files.writeString(SPECS.resolve("labgpu.yaml"), yaml, StandardCharsets.UTF_8);
+        var s = SwarmFixture.await("labgpu ready", Duration.ofSeconds(180), () -> status("labgpu"), st -> "ready".equals(st.getString("status.state")));
+        assertEquals("2", s.getString("status.desiredGPU"));
+        assertEquals("2", s.getString("status.placedGPU"));
+        Map<String, String> hostnames = docker.listSwarmNodesCmd().exec().stream()
+                .collect(Collectors.toMap(n -> n.getId(), n -> n.getDescription().getHostname()));
+        var tasks = docker.listTasksCmd().withServiceFilter("labgpu-worker-gpu").exec().stream()
+                .filter(t -> "running".equals(t.getDesiredState().getValue())).toList();
+        assertEquals(Set.of("srl-n3"), tasks.stream().map(t -> hostnames.get(t.getNodeId())).collect(Collectors.toSet()),
+                "GPU tasks only on the node that offers GPUs");
+        Set<String> ids = new java.util.TreeSet<>();
+        for (var t : tasks) {
+            Process p = new ProcessBuilder("docker", "-H", "unix:///run/swarmray-lab/n3/docker.sock", "exec",
+                    t.getStatus().getContainerStatus().getContainerID(), "printenv", "DOCKER_RESOURCE_NVIDIA-GPU").start();
+            String id = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            ids.add(id);
+        }
+        assertEquals(Set.of("GPU-fake-0", "GPU-fake-1"), ids, "each task got its own GPU");
+        // the stand-in reports its GPU to the head: the head's table lists GPU 1 per worker
+        String body = new String(new ProcessBuilder("docker", "-H", "unix://" + SOCK, "exec",
+                docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "labgpu-head")).exec().get(0).getId(),
+                "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes").start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, JsonPath.from(body).getList("data.result.result.findAll { it.state == 'ALIVE' && it.resources_total.GPU == 1.0 }").size(), body);
+        // three GPUs per replica: no node offers that many, and the status says so
+        Files.writeString(SPECS.resolve("labgpu.yaml"), yaml.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 3"), StandardCharsets.UTF_8);
+        var short3 = SwarmFixture.await("insufficient GPUs named", Duration.ofSeconds(60), () -> status("labgpu"),
+                st -> "True".equals(st.getString("status.conditions.find { it.type == 'InsufficientResources' }.status")));
+        assertEquals("group gpu asks for 3 NVIDIA-GPU per replica; the largest offer is 2 (node srl-n3)",
+                short3.getString("status.conditions.find { it.type == 'InsufficientResources' }.message"));
     }
 }

@@ -36,6 +36,7 @@ class ReflectConfigTest {
         names.addAll(classesOf(com.github.dockerjava.api.command.CreateServiceCmd.class, "com/github/dockerjava/api/command/", false));
         names.addAll(classesOf(com.github.dockerjava.core.command.CreateServiceCmdImpl.class, "com/github/dockerjava/core/command/", true));
         names.add("io.swarmray.swarm.ServiceSpecs$PlacementWithPreferences");
+        names.add("io.swarmray.swarm.ServiceSpecs$ReservationsWithGeneric");
         List<Map<String, Object>> out = new ArrayList<>();
         for (String n : names) {
             Map<String, Object> e = new LinkedHashMap<>();

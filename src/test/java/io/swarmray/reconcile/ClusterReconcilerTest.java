@@ -57,6 +57,11 @@ class ClusterReconcilerTest {
         }
 
         @Override
+        public Map<String, Map<String, Long>> nodeOffers() {
+            return Map.of("gpu-node", Map.of("NVIDIA-GPU", 1L), "cpu-node", Map.of());
+        }
+
+        @Override
         public void createNetwork(DesiredNetwork n) {
             writes.add("create " + n.name());
             networks.put(n.name(), new ObservedNetwork("n" + ids++, n.name(), n.labels(), "10.0.9.0/24"));
@@ -159,6 +164,15 @@ class ClusterReconcilerTest {
     }
 
     @Test
+    void aGroupAskingForMoreGpusThanAnyNodeOffersIsNamed() {
+        spec(Specs.SAMPLE.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"));
+        reconciler.reconcile("llm");
+        var c = statuses.map.get("llm").condition(io.swarmray.status.Condition.INSUFFICIENT_RESOURCES);
+        assertEquals("True", c.status());
+        assertEquals("group gpu asks for 2 NVIDIA-GPU per replica; the largest offer is 1 (node gpu-node)", c.message());
+    }
+
+    @Test
     void anInvalidEditTouchesNothing() {
         spec(Specs.SAMPLE);
         reconciler.reconcile("llm");
@@ -237,7 +251,7 @@ class ClusterReconcilerTest {
 
     private static ObservedTask task(String id, String service, Instant created) {
         return new ObservedTask(id, service, "llm", 1, "node", "running", "running", "", null, created.toString(),
-                created.toString(), "c" + id, List.of("10.0.9." + Math.abs(id.hashCode() % 200)));
+                created.toString(), "c" + id, List.of("10.0.9." + Math.abs(id.hashCode() % 200)), List.of());
     }
 
     private static Config config() {
@@ -278,9 +292,13 @@ class ClusterReconcilerTest {
                 return Optional.empty();
             }
 
+            public List<String> genericResourceKinds() {
+                return List.of();
+            }
+
             @Override
-            public ImageRewrites images() {
-                return ImageRewrites.NONE;
+            public io.swarmray.render.RenderOptions renderOptions() {
+                return io.swarmray.render.RenderOptions.DEFAULT;
             }
         };
     }

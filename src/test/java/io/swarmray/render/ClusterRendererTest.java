@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmray.render.DesiredService.MountType;
+import io.swarmray.render.RenderOptions;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.Specs;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ClusterRendererTest {
     private final RayCluster c = Specs.sample();
-    private final DesiredCluster d = ClusterRenderer.render(c, "10.0.5.0/24", ImageRewrites.NONE);
+    private final DesiredCluster d = ClusterRenderer.render(c, "10.0.5.0/24", RenderOptions.DEFAULT);
 
     private DesiredService svc(String name) {
         return d.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
@@ -29,9 +30,9 @@ class ClusterRendererTest {
 
     @Test
     void noServicesUntilTheNetworkHasASubnetOrWhenSuspended() {
-        assertTrue(ClusterRenderer.render(c, null, ImageRewrites.NONE).services().isEmpty());
+        assertTrue(ClusterRenderer.render(c, null, RenderOptions.DEFAULT).services().isEmpty());
         RayCluster suspended = Specs.parse(Specs.SAMPLE.replace("rayVersion: \"2.40.0\"", "rayVersion: \"2.40.0\"\n  suspend: true")).clusters().get(0).cluster();
-        assertTrue(ClusterRenderer.render(suspended, "10.0.5.0/24", ImageRewrites.NONE).services().isEmpty());
+        assertTrue(ClusterRenderer.render(suspended, "10.0.5.0/24", RenderOptions.DEFAULT).services().isEmpty());
     }
 
     @Test
@@ -58,7 +59,7 @@ class ClusterRendererTest {
     @Test
     void userValuesAreNeverSwarmTemplates() {
         RayCluster x = Specs.parse(Specs.SAMPLE.replace("value: llama", "value: '{{.Node.Hostname}}'")).clusters().get(0).cluster();
-        var env = ClusterRenderer.render(x, "10.0.5.0/24", ImageRewrites.NONE).services().get(1).env();
+        var env = ClusterRenderer.render(x, "10.0.5.0/24", RenderOptions.DEFAULT).services().get(1).env();
         assertTrue(env.contains("MODEL={{\"{{\"}}.Node.Hostname}}"), env.toString());
     }
 
@@ -73,7 +74,8 @@ class ClusterRendererTest {
     @Test
     void resourcesPlacementMountsAndPorts() {
         var gpu = svc("llm-worker-gpu");
-        assertEquals(new DesiredService.Resources(1_500_000_000L, 8L << 30, 1_000_000_000L, 6L << 30), gpu.resources());
+        assertEquals(new DesiredService.Resources(1_500_000_000L, 8L << 30, 1_000_000_000L, 6L << 30,
+                new java.util.TreeMap<>(java.util.Map.of("NVIDIA-GPU", 1L))), gpu.resources());
         assertEquals(List.of("node.labels.gpu==true", "node.labels.zone==a", "node.platform.arch==x86_64"), gpu.placement().constraints());
         assertEquals(List.of("node.labels.rack"), gpu.placement().spread());
         assertEquals(1, gpu.placement().maxReplicasPerNode());
@@ -96,10 +98,10 @@ class ClusterRendererTest {
 
     @Test
     void theHashIsStableAndChangesWithTheSpec() {
-        var again = ClusterRenderer.render(Specs.sample(), "10.0.5.0/24", ImageRewrites.NONE);
+        var again = ClusterRenderer.render(Specs.sample(), "10.0.5.0/24", RenderOptions.DEFAULT);
         assertEquals(d, again);
         var scaled = ClusterRenderer.render(Specs.parse(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3")).clusters().get(0).cluster(),
-                "10.0.5.0/24", ImageRewrites.NONE);
+                "10.0.5.0/24", RenderOptions.DEFAULT);
         assertNotEquals(svc("llm-worker-gpu").hash(), scaled.services().get(1).hash());
         assertEquals(svc("llm-worker-cpu").hash(), scaled.services().get(2).hash());
         assertEquals(svc("llm-head").hash(), scaled.services().get(0).hash());
@@ -113,7 +115,7 @@ class ClusterRendererTest {
         assertEquals("swarmray/ray-standin:test", standin.apply("rayproject/ray:2.40.0"));
         assertEquals("other/ray:1", standin.apply("other/ray:1"));
         assertEquals("swarmray/ray-standin:test",
-                ClusterRenderer.render(c, "10.0.5.0/24", standin).services().get(0).image());
+                ClusterRenderer.render(c, "10.0.5.0/24", new RenderOptions(standin, RenderOptions.DEFAULT_KINDS)).services().get(0).image());
     }
 
     @Test
@@ -121,7 +123,7 @@ class ClusterRendererTest {
         String yaml = Specs.SAMPLE.replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
                 + "    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass}}}\n");
         var x = Specs.parse(yaml).clusters().get(0).cluster();
-        var ft = ClusterRenderer.render(x, "10.0.5.0/24", ImageRewrites.NONE);
+        var ft = ClusterRenderer.render(x, "10.0.5.0/24", RenderOptions.DEFAULT);
         var head = ft.services().get(0);
         assertTrue(head.env().containsAll(List.of("RAY_REDIS_ADDRESS=redis:6379", "RAY_external_storage_namespace=swarmray-llm",
                 "SWARMRAY_REDIS_PASSWORD_FILE=/run/secrets/redis-pass")), head.env().toString());

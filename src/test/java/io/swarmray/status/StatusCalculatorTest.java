@@ -28,7 +28,7 @@ class StatusCalculatorTest {
 
     private static ObservedTask task(String service, String state, String err, Instant at) {
         return new ObservedTask(service + state + at, service, "llm", 1, "n1", state, "running", "", err, at.toString(),
-                at.toString(), null, List.of("10.0.0." + (ip++)));
+                at.toString(), null, List.of("10.0.0." + (ip++)), List.of());
     }
 
     /** The head's table listing every given task's address ALIVE (the first as the head). */
@@ -44,7 +44,7 @@ class StatusCalculatorTest {
     }
 
     private Observation seen(List<ObservedTask> tasks, List<RayNode> nodes) {
-        return new Observation(spec, services, tasks, nodes, nodes == null ? "head unreachable" : null, false, null);
+        return new Observation(spec, services, tasks, nodes, nodes == null ? "head unreachable" : null, false, null, List.of());
     }
 
     @Test
@@ -65,7 +65,7 @@ class StatusCalculatorTest {
     void startingTasksAreAvailableButNotReadyAndFailuresCarrySwarmsText() {
         List<ObservedTask> tasks = new ArrayList<>(List.of(task("h", "running", null, NOW), task("g", "starting", null, NOW)));
         tasks.add(new ObservedTask("x", "g", "llm", 2, null, "rejected", "shutdown", "", "No such image: rayproject/ray:2.40.0-gpu",
-                NOW.minusSeconds(10).toString(), NOW.minusSeconds(10).toString(), null, List.of()));
+                NOW.minusSeconds(10).toString(), NOW.minusSeconds(10).toString(), null, List.of(), List.of()));
         ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         assertEquals("provisioning", s.state());
         assertEquals(1, s.availableWorkerReplicas());
@@ -79,7 +79,7 @@ class StatusCalculatorTest {
     void oldFailuresDoNotCount() {
         List<ObservedTask> tasks = List.of(task("h", "running", null, NOW),
                 new ObservedTask("x", "g", "llm", 2, null, "failed", "shutdown", "", "exit 1",
-                        NOW.minusSeconds(600).toString(), NOW.minusSeconds(600).toString(), null, List.of()));
+                        NOW.minusSeconds(600).toString(), NOW.minusSeconds(600).toString(), null, List.of(), List.of()));
         ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         assertEquals("False", s.condition(Condition.REPLICA_FAILURE).status());
     }
@@ -135,7 +135,7 @@ class StatusCalculatorTest {
     @Test
     void aHeadThatNoManagerCanRunSaysExactlyThat() {
         var pending = new ObservedTask("p", "h", "llm", 1, null, "pending", "running", "pending task scheduling",
-                "no suitable node (scheduling constraints not satisfied on 2 nodes)", NOW.toString(), NOW.toString(), null, List.of());
+                "no suitable node (scheduling constraints not satisfied on 2 nodes)", NOW.toString(), NOW.toString(), null, List.of(), List.of());
         ClusterStatus s = StatusCalculator.compute("llm", seen(List.of(pending), null), null, NOW);
         assertEquals("head: the head is pinned to managers (node.role==manager) and no manager can run it: "
                 + "no suitable node (scheduling constraints not satisfied on 2 nodes)", s.condition(Condition.REPLICA_FAILURE).message());
