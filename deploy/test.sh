@@ -35,3 +35,7 @@ log "mvn verify"
 mvn -B -ntp clean verify "$@"
 # CI gate of the native build: every Quarkus build step up to the native compiler (no GraalVM here)
 native/check-sources.sh
+# one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"
+cat target/surefire-reports/TEST-*.xml target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
+  | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] += kv[2] } }
+         END { printf "%d passed, %d failed, %d skipped\n", v["tests"] - v["failures"] - v["errors"] - v["skipped"], v["failures"] + v["errors"], v["skipped"] }' || true
