@@ -16,7 +16,8 @@ start_operator() {
   echo "operator did not become ready; see $WORK/operator.log" >&2; return 1
 }
 
-# bench_spec NAME WORKERS: a RayCluster labelled for cleanup
+# bench_spec NAME WORKERS [ANNOTATIONS]: a RayCluster labelled for cleanup; ANNOTATIONS (a YAML flow map)
+# go on the worker group's template, e.g. '{swarmray.io/placement-spread: node.id}'
 bench_spec() { cat <<YAML
 apiVersion: ray.io/v1
 kind: RayCluster
@@ -28,7 +29,7 @@ spec:
   workerGroupSpecs:
     - groupName: w
       replicas: $2
-      template: {spec: {containers: [{name: w, image: $IMAGE}]}}
+      template: {metadata: {annotations: ${3:-{\}}}, spec: {containers: [{name: w, image: $IMAGE}]}}
 YAML
 }
 

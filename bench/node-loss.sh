@@ -11,21 +11,7 @@ export DOCKER_HOST=unix:///run/swarmray-lab/n1/docker.sock
 [[ -S /run/swarmray-lab/n1/docker.sock ]] || { echo "lab not up: $LAB up" >&2; exit 1; }
 trap 'kill $OP 2>/dev/null; rm -f "$WORK/specs/bnl.yaml"; sleep 5; docker service rm bnl-head bnl-worker-w >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 SWARMRAY_IMAGE_REWRITES=swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin start_operator $PORT
-cat > "$WORK/.t" <<YAML
-apiVersion: ray.io/v1
-kind: RayCluster
-metadata: {name: bnl, labels: {swarmray-bench: "true"}}
-spec:
-  headGroupSpec:
-    rayStartParams: {}
-    template: {spec: {containers: [{name: head, image: $IMAGE}]}}
-  workerGroupSpecs:
-    - groupName: w
-      replicas: 4
-      template:
-        metadata: {annotations: {swarmray.io/placement-spread: node.id}}
-        spec: {containers: [{name: w, image: $IMAGE}]}
-YAML
+bench_spec bnl 4 '{swarmray.io/placement-spread: node.id}' > "$WORK/.t"
 mv "$WORK/.t" "$WORK/specs/bnl.yaml"
 until [[ "$(state $PORT bnl)" == ready ]]; do sleep 1; done
 node_down() { docker node ls --format '{{.Hostname}} {{.Status}}' | grep -q "^srl-$1 Down"; }

@@ -54,21 +54,13 @@ public class RayClusterWriteResource {
     @Consumes({"application/yaml", "application/json", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     public Map<String, Object> validate(@QueryParam("file") String file, byte[] body) {
         SpecFile parsed = parser.parse(file == null || file.isBlank() ? "request" : ApiError.printable(file), body);
-        List<String> errors = new ArrayList<>(parsed.errors().stream().map(Object::toString).toList());
-        List<String> warnings = new ArrayList<>(parsed.warnings().stream().map(Object::toString).toList());
-        List<String> clusters = new ArrayList<>();
-        for (var d : parsed.clusters()) {
-            d.errors().forEach(e -> errors.add(e.toString()));
-            d.warnings().forEach(w -> warnings.add(w.toString()));
-            if (d.name() != null) {
-                clusters.add(d.name());
-            }
-        }
+        List<String> errors = parsed.allErrors().stream().map(Object::toString).toList();
+        List<String> clusters = parsed.clusters().stream().map(SpecFile.Declared::name).filter(java.util.Objects::nonNull).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("valid", errors.isEmpty());
         out.put("clusters", clusters);
         out.put("errors", errors);
-        out.put("warnings", warnings);
+        out.put("warnings", parsed.allWarnings().stream().map(Object::toString).toList());
         return out;
     }
 
@@ -85,8 +77,7 @@ public class RayClusterWriteResource {
         }
         String fileName = name + ".yaml";
         SpecFile parsed = parser.parse(specs.displayName(fileName), body);
-        List<String> errors = new ArrayList<>(parsed.errors().stream().map(Object::toString).toList());
-        parsed.clusters().forEach(d -> d.errors().forEach(e -> errors.add(e.toString())));
+        List<String> errors = new ArrayList<>(parsed.allErrors().stream().map(Object::toString).toList());
         if (errors.isEmpty() && (parsed.clusters().size() != 1 || !name.equals(parsed.clusters().get(0).name()))) {
             errors.add("the body must declare exactly one RayCluster, named '" + name + "'");
         }

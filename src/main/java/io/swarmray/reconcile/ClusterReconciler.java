@@ -106,7 +106,7 @@ public class ClusterReconciler {
         ObservedNetwork network = networks.stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
         if (network == null) {
             LOG.infof("cluster %s: creating network %s", name, networkName);
-            swarm.createNetwork(ClusterRenderer.render(spec.spec(), null, config.renderOptions()).network());
+            swarm.createNetwork(ClusterRenderer.network(spec.spec()));
             // Swarm's allocator usually has the subnet at once; the services need it (their nodes' address)
             network = swarm.networks(name).stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
         }
@@ -117,6 +117,7 @@ public class ClusterReconciler {
         joinClusterNetwork(network);
         Map<String, ObservedService> byName = services.stream().collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<ObservedTask> tasks = swarm.tasks(name);
+        ObservedTask head = currentTask(tasks, services, Names.headService(name));
         List<String> changes = new ArrayList<>();
         String heldBack = null;
         for (DesiredService want : desired.services()) {
@@ -125,9 +126,8 @@ public class ClusterReconciler {
                 swarm.createService(want);
                 changes.add("created " + want.name());
             } else if (!want.labels().get(Labels.SPEC_HASH).equals(have.label(Labels.SPEC_HASH))) {
-                boolean head = want.name().equals(Names.headService(name));
-                ObservedTask running = head ? currentTask(tasks, services, want.name()) : null;
-                if (head && RayCluster.NO_UPGRADE.equals(spec.spec().upgradeStrategy()) && running != null && running.running()) {
+                boolean isHead = want.name().equals(Names.headService(name));
+                if (isHead && RayCluster.NO_UPGRADE.equals(spec.spec().upgradeStrategy()) && head != null && head.running()) {
                     heldBack = "spec.upgradeStrategy None: " + want.name() + " keeps running its previous spec until its task restarts";
                     continue;
                 }
@@ -152,7 +152,6 @@ public class ClusterReconciler {
             LOG.infof("cluster %s: %s", name, String.join(", ", changes));
             services = swarm.services(name);
         }
-        ObservedTask head = currentTask(tasks, services, Names.headService(name));
         String restarted = restartWorkersOlderThan(head, spec, desired, services, tasks);
         if (restarted != null) {
             changes.add(restarted);

@@ -66,7 +66,7 @@ public final class ClusterRenderer {
 
     /** Everything the cluster needs. {@code subnet} is null until the network exists: then only the network is desired. */
     public static DesiredCluster render(RayCluster cluster, String subnet, RenderOptions options) {
-        DesiredNetwork network = new DesiredNetwork(Names.network(cluster.name()), baseLabels(cluster));
+        DesiredNetwork network = network(cluster);
         List<DesiredService> services = new ArrayList<>();
         if (subnet != null && !cluster.suspend()) {
             services.add(service(cluster, cluster.head(), subnet, options));
@@ -75,6 +75,11 @@ public final class ClusterRenderer {
             }
         }
         return new DesiredCluster(cluster.name(), network, services, generation(cluster));
+    }
+
+    /** The cluster's overlay network: needed before anything else, since its subnet shapes the services. */
+    public static DesiredNetwork network(RayCluster cluster) {
+        return new DesiredNetwork(Names.network(cluster.name()), baseLabels(cluster));
     }
 
     /** The spec's own hash, reported as observedGeneration: it changes exactly when the spec does. */

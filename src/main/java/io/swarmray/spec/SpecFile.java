@@ -20,6 +20,16 @@ public record SpecFile(String file, List<Declared> clusters, List<SpecIssue> err
                            List<SpecIssue> warnings) {
     }
 
+    /** The file's own errors, then every document's, in document order. */
+    public List<SpecIssue> allErrors() {
+        return java.util.stream.Stream.concat(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream())).toList();
+    }
+
+    /** The file's own warnings, then every document's, in document order. */
+    public List<SpecIssue> allWarnings() {
+        return java.util.stream.Stream.concat(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream())).toList();
+    }
+
     public boolean readable() {
         return errors.isEmpty();
     }

@@ -77,14 +77,12 @@ public final class SpecRegistry {
         for (var e : ordered) {
             String file = e.getKey();
             SpecFile parsed = e.getValue().parsed();
-            List<SpecIssue> fileErrors = new ArrayList<>(parsed.errors());
-            List<SpecIssue> fileWarnings = new ArrayList<>(parsed.warnings());
+            List<SpecIssue> fileErrors = new ArrayList<>(parsed.allErrors());
+            List<SpecIssue> fileWarnings = new ArrayList<>(parsed.allWarnings());
             Map<String, SpecFile.Declared> byName = new LinkedHashMap<>();
             List<SpecIssue> unattributed = new ArrayList<>(parsed.errors());
             boolean anyInvalid = !parsed.readable();
             for (SpecFile.Declared d : parsed.clusters()) {
-                fileErrors.addAll(d.errors());
-                fileWarnings.addAll(d.warnings());
                 anyInvalid |= d.cluster() == null;
                 if (d.name() == null || Names.dnsLabelProblem(d.name()) != null) {
                     unattributed.addAll(d.errors());

@@ -58,24 +58,12 @@ public class SwarmClient {
 
     /** Tasks of owned services (task label filters match the service's labels): one call. */
     public List<ObservedTask> tasks(String cluster) {
-        return call("list tasks", () -> {
-            try {
-                return TaskListing.list(http, owned(cluster));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return call("list tasks", raw(() -> TaskListing.list(http, owned(cluster))));
     }
 
     /** Generic resources (GPUs) each Ready node offers, by hostname and kind: one call. */
     public Map<String, Map<String, Long>> nodeOffers() {
-        return call("list nodes", () -> {
-            try {
-                return TaskListing.nodeOffers(http);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return call("list nodes", raw(() -> TaskListing.nodeOffers(http)));
     }
 
     /**
@@ -204,6 +192,21 @@ public class SwarmClient {
                 || !config.instance().equals(labels.get(Labels.INSTANCE))) {
             throw new IllegalStateException("refusing to touch " + name + ": it is not labelled as owned by SwarmRay instance " + config.instance());
         }
+    }
+
+    /** A call through the raw transport, whose IOException {@link #call} reports like any other failure. */
+    private interface RawCall<T> {
+        T get() throws java.io.IOException;
+    }
+
+    private static <T> Supplier<T> raw(RawCall<T> call) {
+        return () -> {
+            try {
+                return call.get();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
     }
 
     /** Runs one Docker call, counts it (swarmray_docker_calls_total by operation and result) and names it in errors. */
