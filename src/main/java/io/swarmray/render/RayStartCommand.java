@@ -36,10 +36,6 @@ public final class RayStartCommand {
         p.remove("head");
         if (group.type() == NodeType.HEAD) {
             p.putIfAbsent("dashboard-host", "0.0.0.0");
-            var ft = cluster.gcsFaultTolerance();
-            if (ft != null && ft.passwordValue() != null) {
-                p.putIfAbsent("redis-password", ft.passwordValue());
-            }
         } else {
             p.putIfAbsent("address", headAddress(cluster));
         }

@@ -14,6 +14,11 @@ final class ClusterOptions {
     private static final Pattern SWARM_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
+    /** Never echoes the password: errors end up in logs and status. */
+    static final String PASSWORD_IN_SPEC = "a password written in the spec would show in `docker service inspect`;"
+            + " put it in a Swarm secret (printf %s PASSWORD | docker secret create NAME -) and name it in"
+            + " spec.gcsFaultToleranceOptions.redisPassword.valueFrom.secretKeyRef.name";
+
     private ClusterOptions() {
     }
 
@@ -27,11 +32,12 @@ final class ClusterOptions {
         if (address == null || !HOST_PORT.matcher(address).matches()) {
             r.error(path + ".redisAddress", address == null ? "is required" : "'" + FieldReader.abbreviate(address) + "' is not host:port");
         }
-        String value = null;
         String secret = null;
         Map<String, Object> pw = r.map(m.get("redisPassword"), path + ".redisPassword");
         if (pw != null) {
-            value = r.string(pw.get("value"), path + ".redisPassword.value");
+            if (pw.containsKey("value")) {
+                r.error(path + ".redisPassword.value", PASSWORD_IN_SPEC);
+            }
             Map<String, Object> from = r.map(pw.get("valueFrom"), path + ".redisPassword.valueFrom");
             Map<String, Object> ref = from == null ? null : r.map(from.get("secretKeyRef"), path + ".redisPassword.valueFrom.secretKeyRef");
             if (ref != null && !ref.isEmpty()) {
@@ -43,9 +49,6 @@ final class ClusterOptions {
                     r.warn(path + ".redisPassword.valueFrom.secretKeyRef.key", "a Swarm secret holds one value; the key is ignored");
                 }
             }
-            if (value != null && secret != null) {
-                r.error(path + ".redisPassword", "give either value or valueFrom, not both");
-            }
         }
         String namespace = r.string(m.get("externalStorageNamespace"), path + ".externalStorageNamespace");
         if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
@@ -55,7 +58,7 @@ final class ClusterOptions {
             r.warn(path + ".redisUsername", "is not supported yet; ignored");
         }
         // Stable per cluster, as KubeRay's default (the cluster's UID) is; we have the name.
-        return new GcsFaultTolerance(address, value, secret, namespace == null ? "swarmray-" + cluster : namespace);
+        return new GcsFaultTolerance(address, secret, namespace == null ? "swarmray-" + cluster : namespace);
     }
 
     /** spec.upgradeStrategy.type: Recreate (default) or None. */

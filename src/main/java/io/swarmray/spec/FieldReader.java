@@ -15,6 +15,7 @@ import java.util.Set;
 final class FieldReader {
     private final String file;
     private final int document;
+    static final int MAX_STRING = 4096;
     final List<SpecIssue> errors = new ArrayList<>();
     final List<SpecIssue> warnings = new ArrayList<>();
 
@@ -99,8 +100,15 @@ final class FieldReader {
         return true;
     }
 
-    /** A string; null when absent. Numbers and booleans are taken as text, with a warning (KubeRay wants strings). */
+    /**
+     * A string; null when absent or too long. Numbers and booleans are taken as text, with a warning
+     * (KubeRay wants strings). Every string is bounded: values end up in service specs, labels and logs.
+     */
     String string(Object v, String path) {
+        if (v instanceof String s && s.length() > MAX_STRING) {
+            error(path, "is " + s.length() + " characters long; the limit is " + MAX_STRING);
+            return null;
+        }
         if (v == null || v instanceof String) {
             return (String) v;
         }

@@ -135,6 +135,10 @@ final class GroupReader {
                 r.error(p, "contains a NUL character");
                 continue;
             }
+            if (e.getKey().equals("redis-password")) {
+                r.error(p, ClusterOptions.PASSWORD_IN_SPEC);
+                continue;
+            }
             Integer max = INTEGER_FLAGS.get(e.getKey());
             if (max != null && !value.matches("[0-9]{1,19}")) {
                 r.error(p, "'" + FieldReader.abbreviate(value) + "' is not a whole number");
@@ -308,9 +312,7 @@ final class GroupReader {
                 return;
             }
             String value = e.get("value") == null ? "" : r.string(e.get("value"), p + ".value");
-            if (value != null && value.length() > Maps.MAX_VALUE) {
-                r.error(p + ".value", "is " + value.length() + " characters long; the limit is " + Maps.MAX_VALUE);
-            } else if (value != null && value.indexOf('\0') >= 0) {
+            if (value != null && value.indexOf('\0') >= 0) {
                 r.error(p + ".value", "contains a NUL character");
             } else if (value != null) {
                 out.remove(name); // the last definition wins, as in Kubernetes

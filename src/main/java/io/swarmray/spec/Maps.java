@@ -10,7 +10,6 @@ final class Maps {
     /** Kubernetes qualified names: optional DNS prefix and '/', then a name of [A-Za-z0-9._-]. */
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern FLAG = Pattern.compile("[a-z0-9][a-z0-9-]*");
-    static final int MAX_VALUE = 4096;
 
     private Maps() {
     }
@@ -31,10 +30,6 @@ final class Maps {
             }
             String value = e.getValue() == null ? "" : r.string(e.getValue(), p);
             if (value == null) {
-                continue;
-            }
-            if (value.length() > MAX_VALUE) {
-                r.error(p, "is " + value.length() + " characters long; the limit is " + MAX_VALUE);
                 continue;
             }
             out.put(e.getKey(), value);

@@ -59,8 +59,21 @@ final class PolicyCheck {
             total = total.add(each.multiply(BigDecimal.valueOf(g.effectiveReplicas())));
         }
         if (total.compareTo(max) > 0) {
-            r.error("spec", "the cluster asks for " + total.stripTrailingZeros().toPlainString() + " " + resource
-                    + " in all, more than the policy allows (" + max.stripTrailingZeros().toPlainString() + ", " + key + ")");
+            r.error("spec", "the cluster asks for " + amount(total, resource) + " " + resource
+                    + " in all, more than the policy allows (" + amount(max, resource) + ", " + key + ")");
         }
+    }
+
+    /** Memory as people write it (48Gi, 512Mi) when it is a whole number of those; else as is. */
+    private static String amount(BigDecimal q, String resource) {
+        if (resource.equals("memory")) {
+            for (var unit : List.of(Map.entry("Gi", 1L << 30), Map.entry("Mi", 1L << 20))) {
+                BigDecimal[] qr = q.divideAndRemainder(BigDecimal.valueOf(unit.getValue()));
+                if (qr[1].signum() == 0 && qr[0].signum() > 0) {
+                    return qr[0].toPlainString() + unit.getKey();
+                }
+            }
+        }
+        return q.stripTrailingZeros().toPlainString();
     }
 }

@@ -22,11 +22,11 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
 
     /**
      * {@code spec.gcsFaultToleranceOptions}: the head keeps GCS state in Redis, so workers survive a
-     * head restart. The password is a literal value or, preferably, a Swarm secret (never put in env).
+     * head restart. The password comes only from a Swarm secret: a value in the spec would show in the service spec.
      *
      * @param passwordSecret the Swarm secret holding the password ({@code redisPassword.valueFrom.secretKeyRef.name}), or null
      */
-    public record GcsFaultTolerance(String redisAddress, String passwordValue, String passwordSecret, String storageNamespace) {
+    public record GcsFaultTolerance(String redisAddress, String passwordSecret, String storageNamespace) {
     }
 
     public enum NodeType {

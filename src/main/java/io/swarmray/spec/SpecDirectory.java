@@ -18,6 +18,7 @@ import java.util.Set;
  * never acted on. Hidden files, editor leftovers and sub-directories (the status directory) are ignored.
  */
 public final class SpecDirectory {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SpecDirectory.class);
     /** A file modified more recently than this is probably still being written: look again later. */
     public static final long SETTLE_MILLIS = 200;
 
@@ -92,9 +93,18 @@ public final class SpecDirectory {
             }
             read.put(display, stamp);
             changed.addAll(registry.update(parsed));
+            logProblems(display);
         }
         loaded = true;
         return new ScanResult(changed, unsettled);
+    }
+
+    /** Each reading of a file logs its errors once, as the registry sees them (duplicates included). */
+    private void logProblems(String display) {
+        registry.files().stream().filter(f -> f.file().equals(display)).forEach(f -> {
+            f.errors().forEach(e -> LOG.warnf("spec error: %s", e));
+            f.warnings().forEach(w -> LOG.infof("spec warning: %s", w));
+        });
     }
 
     /**
@@ -137,6 +147,10 @@ public final class SpecDirectory {
             if (!target.startsWith(dir.toRealPath())) {
                 return refused(display, "is a symbolic link to " + target + ", outside the specs directory; refused");
             }
+        }
+        if (!before.isRegularFile()) {
+            // A FIFO would block the scan forever; a device could be read without end.
+            return refused(display, "is not a regular file (a FIFO, device or socket); refused");
         }
         if (before.size() > parser.maxBytes()) {
             return parser.tooLarge(display, before.size());

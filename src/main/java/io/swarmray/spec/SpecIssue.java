@@ -7,6 +7,20 @@ package io.swarmray.spec;
  */
 public record SpecIssue(String file, int document, String field, String message) {
 
+    /**
+     * Field paths and messages quote what the file says (keys, values); a newline or terminal escape
+     * in them must not forge a line of the log or the status, so control characters become '?'.
+     */
+    public SpecIssue {
+        file = printable(file);
+        field = printable(field);
+        message = printable(message);
+    }
+
+    private static String printable(String s) {
+        return s == null ? null : s.replaceAll("[\\p{Cntrl}\u2028\u2029\u202e]", "?");
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(file);

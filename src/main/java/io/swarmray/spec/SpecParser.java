@@ -25,6 +25,11 @@ public final class SpecParser {
     public static final String API_VERSION = "ray.io/v1";
     public static final String KIND = "RayCluster";
     private static final int MAX_DOCUMENTS = 100;
+    /**
+     * Worker groups per cluster. Each group is one Swarm service and one Ray node type; past a few
+     * dozen, a spec is a mistake or an attack on the manager's raft store, not a cluster.
+     */
+    static final int MAX_WORKER_GROUPS = 64;
 
     private final int maxBytes;
     private final Policy policy;
@@ -102,6 +107,10 @@ public final class SpecParser {
                 continue;
             }
             clusters.add(new ClusterReader(file, i, policy).read(m));
+        }
+        if (clusters.isEmpty()) {
+            // Silence would hide a typo in `kind`; an error also keeps whatever the file declared before running.
+            errors.add(new SpecIssue(file, -1, "", "declares no RayCluster (no document has kind: RayCluster)"));
         }
         return new SpecFile(file, clusters, errors, warnings);
     }
@@ -192,6 +201,11 @@ public final class SpecParser {
             }
             List<GroupSpec> workers = new ArrayList<>();
             List<Object> list = r.list(spec.get("workerGroupSpecs"), "spec.workerGroupSpecs");
+            if (list != null && list.size() > MAX_WORKER_GROUPS) {
+                r.error("spec.workerGroupSpecs", "has " + list.size() + " groups; the limit is " + MAX_WORKER_GROUPS
+                        + " (each group is a Swarm service)");
+                list = null;
+            }
             if (list != null) {
                 for (int i = 0; i < list.size(); i++) {
                     String path = "spec.workerGroupSpecs[" + i + "]";

@@ -87,9 +87,16 @@ public final class SpecRegistry {
                 if (d.name() == null || Names.dnsLabelProblem(d.name()) != null) {
                     unattributed.addAll(d.errors());
                 } else if (byName.containsKey(d.name())) {
-                    SpecIssue dup = new SpecIssue(file, d.document(), "metadata.name",
-                            "cluster '" + d.name() + "' is declared twice in this file; this declaration is ignored");
+                    // Which of the two was meant is a guess: neither is applied (a running cluster keeps its last good spec).
+                    SpecFile.Declared first = byName.get(d.name());
+                    SpecIssue dup = new SpecIssue(file, d.document(), "metadata.name", "cluster '" + d.name()
+                            + "' is declared twice in this file (documents " + first.document() + " and " + d.document()
+                            + "); neither is applied until one is removed");
                     fileErrors.add(dup);
+                    List<SpecIssue> errors = new ArrayList<>(first.errors());
+                    errors.add(dup);
+                    byName.put(d.name(), new SpecFile.Declared(first.document(), first.name(), null, List.copyOf(errors), first.warnings()));
+                    anyInvalid = true;
                 } else {
                     byName.put(d.name(), d);
                 }

@@ -1,6 +1,7 @@
 package io.swarmray.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,7 +132,13 @@ class ClusterRendererTest {
         assertTrue(ft.services().get(1).env().contains("RAY_gcs_rpc_server_reconnect_timeout_s=600"));
         assertEquals(List.of(), ft.services().get(1).secrets());
         String withValue = yaml.replace("{valueFrom: {secretKeyRef: {name: redis-pass}}}", "{value: hunter2}");
-        var v = Specs.parse(withValue).clusters().get(0).cluster();
-        assertTrue(RayStartCommand.args(v, v.head()).contains("--redis-password=hunter2"));
+        // A password in the spec would be in the service's args: refused, and the error does not echo it.
+        var refused = Specs.parse(withValue).allErrors();
+        assertEquals(1, refused.size(), refused.toString());
+        assertTrue(refused.get(0).toString().contains("redisPassword.value: a password written in the spec"), refused.toString());
+        assertFalse(refused.toString().contains("hunter2"));
+        var asParam = Specs.parse(Specs.SAMPLE.replace("dashboard-port: \"8266\"", "redis-password: hunter2")).allErrors();
+        assertTrue(asParam.toString().contains("rayStartParams.redis-password: a password written in the spec"), asParam.toString());
+        assertFalse(asParam.toString().contains("hunter2"));
     }
 }

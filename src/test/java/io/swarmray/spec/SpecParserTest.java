@@ -178,7 +178,6 @@ class SpecParserTest {
         var ft = c.cluster().gcsFaultTolerance();
         assertEquals("redis:6379", ft.redisAddress());
         assertEquals("redis-pass", ft.passwordSecret());
-        assertNull(ft.passwordValue());
         assertEquals("swarmray-llm", ft.storageNamespace());
         assertEquals(List.of("redis-net", "other"), c.cluster().extraNetworks());
         List<String> errs = errors(yaml.replace("redis:6379", "redis; rm -rf /"));

@@ -36,7 +36,12 @@ class SpecRegistryTest {
     @Test
     void onlyAValidFileOrDeletionRemovesACluster() {
         write("a.yaml", Specs.SAMPLE);
-        assertEquals(Set.of("llm"), write("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+        RayCluster good = registry.cluster("llm").spec();
+        // A file left with no RayCluster at all is a mistake (a kind typo, a pasted ConfigMap), not a deletion.
+        write("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+        assertEquals(good, registry.cluster("llm").spec());
+        assertTrue(registry.cluster("llm").errors().get(0).message().startsWith("declares no RayCluster"));
+        assertEquals(Set.of("llm", "other"), write("a.yaml", Specs.SAMPLE.replace("name: llm", "name: other")));
         assertNull(registry.cluster("llm"));
         write("a.yaml", Specs.SAMPLE);
         assertEquals(Set.of("llm"), registry.remove("a.yaml"));
