@@ -25,7 +25,11 @@ public class EngineMonitor {
     @Inject
     SwarmClient swarm;
 
+    /** A hung engine (every call timing out) must show as a problem long before the calls' own timeout. */
+    static final long SLOW_AFTER_MILLIS = 10_000;
+
     private volatile EngineState state = new EngineState(null, "not asked yet");
+    private volatile long askingSince;
     private volatile String lastProblem = "";
 
     void onStart(@Observes StartupEvent e) {
@@ -35,12 +39,19 @@ public class EngineMonitor {
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         EngineState next;
+        askingSince = System.currentTimeMillis();
         try {
             next = new EngineState(swarm.info(), null);
         } catch (SwarmException ex) {
             next = new EngineState(null, ex.getMessage());
+        } finally {
+            askingSince = 0;
         }
         state = next;
+        report(next);
+    }
+
+    private synchronized void report(EngineState next) {
         String problem = next.problem() == null ? "" : next.problem();
         if (!problem.equals(lastProblem)) {
             if (problem.isEmpty()) {
@@ -54,6 +65,13 @@ public class EngineMonitor {
     }
 
     public EngineState state() {
+        long since = askingSince;
+        long waited = since == 0 ? 0 : System.currentTimeMillis() - since;
+        if (waited > SLOW_AFTER_MILLIS) {
+            EngineState slow = new EngineState(null, "no answer for more than " + SLOW_AFTER_MILLIS / 1000 + " s (calls time out)");
+            report(slow);
+            return slow;
+        }
         return state;
     }
 }

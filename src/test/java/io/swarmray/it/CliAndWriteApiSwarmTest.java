@@ -84,6 +84,37 @@ class CliAndWriteApiSwarmTest {
     }
 
     @Test
+    void theTokenShowsNowhere() throws Exception {
+        String body = SwarmFixture.cluster("ittoken", SwarmFixture.IMAGE, Map.of());
+        // near misses (longer, a prefix, another scheme) and a right one, through the API and the CLI
+        for (String header : List.of("Bearer " + SECRET + "x", "Bearer " + SECRET.substring(0, 5), "Basic " + SECRET, "Bearer " + SECRET.toUpperCase())) {
+            int code = given().header("Authorization", header).body(body.getBytes(StandardCharsets.UTF_8)).contentType("application/yaml")
+                    .put("/api/v1/rayclusters/ittoken").then().extract().statusCode();
+            assertTrue(code == 401 || code == 403, header + " -> " + code);
+        }
+        Path wrong = Files.createTempFile("wrong-token", "");
+        String wrongToken = "wrong-token-91c2";
+        Files.writeString(wrong, wrongToken + "\n");
+        ProcessBuilder pb = new ProcessBuilder("python3", "deploy/swarmray", "delete", "ittoken").redirectErrorStream(true);
+        pb.environment().put("SWARMRAY_URL", base.toString());
+        pb.environment().put("SWARMRAY_TOKEN_FILE", wrong.toString());
+        Process p = pb.start();
+        String cliOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor() != 0, cliOut);
+        assertFalse(cliOut.contains(wrongToken), cliOut);
+        Path spec = specFile("ittoken", body);
+        try {
+            assertEquals(0, cli("apply", "-f", spec.toString()).code());
+            SwarmFixture.awaitReady("ittoken");
+        } finally {
+            Files.deleteIfExists(SwarmFixture.SPECS.resolve("ittoken.yaml"));
+        }
+        SwarmFixture.await("ittoken removed", java.time.Duration.ofSeconds(60), () -> SwarmFixture.httpStatus("ittoken"), c -> c == 404);
+        assertEquals(List.of(), SecretsAudit.leaks(SECRET), "the API token shows");
+        assertTrue(SecretsAudit.leaks("cluster ittoken: created ittoken-head").contains("the operator log"), "the audit reads the log");
+    }
+
+    @Test
     void withoutATokenFileWritesAreOff() throws Exception {
         Files.delete(TOKEN);
         try {

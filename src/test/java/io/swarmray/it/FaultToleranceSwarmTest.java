@@ -103,6 +103,8 @@ class FaultToleranceSwarmTest {
             assertEquals(workersBefore, workersAfter);
             assertEquals(tasksBefore, workerTasks(), "no worker task was restarted");
             assertEquals(versionsBefore.get("itft-worker-w"), versions(docker, name).get("itft-worker-w"), "no force update");
+            assertEquals(List.of(), SecretsAudit.leaks(PASSWORD), "the Redis password shows");
+            assertTrue(SecretsAudit.leaks("SWARMRAY_REDIS_PASSWORD_FILE").contains("docker service inspect"), "the audit reads service specs");
         } finally {
             deleteSpec("itft.yaml");
             await("cluster removed", Duration.ofSeconds(60), () -> services(docker, name), List::isEmpty);

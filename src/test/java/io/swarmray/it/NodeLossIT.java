@@ -34,34 +34,19 @@ import org.junit.jupiter.api.Test;
  * the remaining nodes, and the status tells the story on the way.
  */
 class NodeLossIT {
-    static final String SOCK = "/run/swarmray-lab/n1/docker.sock";
-    static final int PORT = 18194;
-    static final Path SPECS = Path.of("target/lab-specs");
     static final int WORKERS = 4;
-    private Process operator;
+    private LabOperator operator;
     private DockerClient docker;
 
     @AfterEach
     void stop() throws Exception {
-        Files.deleteIfExists(SPECS.resolve("labc.yaml"));
-        Files.deleteIfExists(SPECS.resolve("labgpu.yaml"));
         if (operator != null) {
-            if (docker != null) {
-                SwarmFixture.await("lab clusters removed", Duration.ofSeconds(60),
-                        () -> docker.listServicesCmd().withLabelFilter(Map.of("swarmray.io/instance", "lab")).exec(), List::isEmpty);
-            }
-            operator.destroyForcibly().waitFor();
-        }
-        if (docker != null) {
-            docker.close();
+            operator.close();
         }
     }
 
     private static void lab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("deploy/testbed/lab.sh"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        assertEquals(0, p.waitFor(), "lab.sh " + String.join(" ", args));
+        LabOperator.lab(args);
     }
 
     private static JsonPath status() {
@@ -69,14 +54,7 @@ class NodeLossIT {
     }
 
     private static JsonPath status(String name) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + PORT + "/api/v1/rayclusters/" + name)).timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return JsonPath.from(r.statusCode() == 200 ? r.body() : "{}");
-        } catch (IOException | InterruptedException e) {
-            return JsonPath.from("{}");
-        }
+        return LabOperator.status(name);
     }
 
     /** Node hostnames that run a running worker task. */
@@ -104,26 +82,15 @@ class NodeLossIT {
     }
 
     private void startOperator() throws Exception {
-        Assumptions.assumeTrue(new File(SOCK).exists(), "the three-node lab is not up (deploy/testbed/lab.sh up)");
-        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
-        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
-        Files.createDirectories(SPECS);
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
-        pb.environment().put("DOCKER_HOST", "unix://" + SOCK);
-        pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
-        pb.environment().put("SWARMRAY_INSTANCE", "lab");
-        pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
-        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
-        operator = pb.start();
+        operator = new LabOperator();
+        docker = operator.docker;
     }
 
     @Test
     void aClusterSurvivesACrashedEngineAndAPartitionedNode() throws Exception {
         startOperator();
-        Files.writeString(SPECS.resolve("labc.yaml"), SwarmFixture.cluster("labc", SwarmFixture.IMAGE, Map.of("w", WORKERS))
-                .replace("swarmray.io/constraints: \"node.platform.os==linux\"", "swarmray.io/placement-spread: node.id"),
-                StandardCharsets.UTF_8);
+        operator.writeSpec("labc.yaml", SwarmFixture.cluster("labc", SwarmFixture.IMAGE, Map.of("w", WORKERS))
+                .replace("swarmray.io/constraints: \"node.platform.os==linux\"", "swarmray.io/placement-spread: node.id"));
         SwarmFixture.await("labc ready", Duration.ofSeconds(180), NodeLossIT::status, s -> "ready".equals(s.getString("status.state")));
         Set<String> nodes = workerNodes();
         assertTrue(nodes.contains("srl-n2") && nodes.contains("srl-n3"), "workers spread over the nodes: " + nodes);
@@ -151,7 +118,7 @@ class NodeLossIT {
         startOperator();
         String yaml = SwarmFixture.cluster("labgpu", SwarmFixture.IMAGE, Map.of("gpu", 2))
                 .replace("limits: {cpu: \"500m\", memory: 512Mi}", "limits: {cpu: \"500m\", memory: 512Mi, nvidia.com/gpu: 1}");
-        Files.writeString(SPECS.resolve("labgpu.yaml"), yaml, StandardCharsets.UTF_8);
+        operator.writeSpec("labgpu.yaml", yaml);
         var s = SwarmFixture.await("labgpu ready", Duration.ofSeconds(180), () -> status("labgpu"), st -> "ready".equals(st.getString("status.state")));
         assertEquals("2", s.getString("status.desiredGPU"));
         assertEquals("2", s.getString("status.placedGPU"));
@@ -171,12 +138,12 @@ class NodeLossIT {
         }
         assertEquals(Set.of("GPU-fake-0", "GPU-fake-1"), ids, "each task got its own GPU");
         // the stand-in reports its GPU to the head: the head's table lists GPU 1 per worker
-        String body = new String(new ProcessBuilder("docker", "-H", "unix://" + SOCK, "exec",
+        String body = new String(new ProcessBuilder("docker", "-H", "unix://" + LabOperator.SOCK, "exec",
                 docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "labgpu-head")).exec().get(0).getId(),
                 "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes").start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, JsonPath.from(body).getList("data.result.result.findAll { it.state == 'ALIVE' && it.resources_total.GPU == 1.0 }").size(), body);
         // three GPUs per replica: no node offers that many, and the status says so
-        Files.writeString(SPECS.resolve("labgpu.yaml"), yaml.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 3"), StandardCharsets.UTF_8);
+        operator.writeSpec("labgpu.yaml", yaml.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 3"));
         var short3 = SwarmFixture.await("insufficient GPUs named", Duration.ofSeconds(60), () -> status("labgpu"),
                 st -> "True".equals(st.getString("status.conditions.find { it.type == 'InsufficientResources' }.status")));
         assertEquals("group gpu asks for 3 NVIDIA-GPU per replica; the largest offer is 2 (node srl-n3)",

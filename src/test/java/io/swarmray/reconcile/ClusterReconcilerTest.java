@@ -39,25 +39,37 @@ class ClusterReconcilerTest {
         final Map<String, ObservedNetwork> networks = new HashMap<>();
         final List<ObservedTask> tasks = new ArrayList<>();
         final List<String> writes = new ArrayList<>();
+        /** Reads named here fail as a broken engine's do ("services", "networks", "tasks", "nodes"). */
+        final java.util.Set<String> failing = new java.util.HashSet<>();
         private int ids;
+
+        private void read(String what) {
+            if (failing.contains(what)) {
+                throw new io.swarmray.swarm.SwarmException("GET /" + what + ": 500 Internal Server Error", null);
+            }
+        }
 
         @Override
         public List<ObservedService> services(String cluster) {
+            read("services");
             return services.values().stream().filter(s -> cluster == null || cluster.equals(s.label(Labels.CLUSTER))).toList();
         }
 
         @Override
         public List<ObservedNetwork> networks(String cluster) {
+            read("networks");
             return networks.values().stream().filter(n -> cluster == null || cluster.equals(n.labels().get(Labels.CLUSTER))).toList();
         }
 
         @Override
         public List<ObservedTask> tasks(String cluster) {
+            read("tasks");
             return List.copyOf(tasks);
         }
 
         @Override
         public Map<String, Map<String, Long>> nodeOffers() {
+            read("nodes");
             return Map.of("gpu-node", Map.of("NVIDIA-GPU", 1L), "cpu-node", Map.of());
         }
 
@@ -197,6 +209,32 @@ class ClusterReconcilerTest {
         assertTrue(swarm.writes.contains("remove llm-net"));
         assertNull(reconciler.reconcile("llm"));
         assertTrue(statuses.map.isEmpty());
+    }
+
+    @Test
+    void aFailedReadNeverLeadsToAWrite() {
+        scanned();
+        for (String read : List.of("services", "networks", "tasks", "nodes")) {
+            for (boolean declared : List.of(true, false)) {
+                swarm.failing.clear();
+                spec(Specs.SAMPLE);
+                reconciler.reconcile("llm");
+                reconciler.reconcile("llm"); // converged: running as the spec says
+                if (!declared) {
+                    registry.remove("specs/llm.yaml"); // to be torn down, but only from a listing that succeeded
+                }
+                swarm.failing.add(read);
+                swarm.writes.clear();
+                try {
+                    reconciler.reconcile("llm");
+                } catch (io.swarmray.swarm.SwarmException expected) {
+                    // the loop retries with backoff
+                }
+                List<String> wrong = swarm.writes.stream().filter(w -> declared || !w.startsWith("remove")
+                        || read.equals("services") || read.equals("networks") && w.endsWith("-net")).toList();
+                assertEquals(List.of(), wrong, read + " failing, spec " + (declared ? "present" : "gone"));
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,93 @@
+package io.swarmray.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.restassured.path.json.JsonPath;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The packaged operator run against the three-node lab's manager (deploy/testbed/lab.sh), with a
+ * Docker client on that manager for the test's own checks. One per test; {@link #close()} removes
+ * the test's clusters (through the operator) and stops it.
+ */
+final class LabOperator implements AutoCloseable {
+    static final String SOCK = "/run/swarmray-lab/n1/docker.sock";
+    static final int PORT = 18194;
+    static final Path SPECS = Path.of("target/lab-specs");
+    final DockerClient docker;
+    private final Process process;
+
+    LabOperator() throws IOException {
+        Assumptions.assumeTrue(new File(SOCK).exists(), "the three-node lab is not up (deploy/testbed/lab.sh up)");
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
+        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+                .responseTimeout(Duration.ofSeconds(20)).build());
+        Files.createDirectories(SPECS);
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
+        pb.environment().put("DOCKER_HOST", "unix://" + SOCK);
+        pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
+        pb.environment().put("SWARMRAY_INSTANCE", "lab");
+        pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
+        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        process = pb.start();
+    }
+
+    static void lab(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("deploy/testbed/lab.sh"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertEquals(0, p.waitFor(), "lab.sh " + String.join(" ", args));
+    }
+
+    /** GET on the operator: status code and body; 0 and "" when it does not answer. */
+    static HttpResponse<String> get(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + path))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
+    static JsonPath status(String name) {
+        HttpResponse<String> r = get("/api/v1/rayclusters/" + name);
+        return JsonPath.from(r != null && r.statusCode() == 200 ? r.body() : "{}");
+    }
+
+    void writeSpec(String file, String yaml) throws IOException {
+        Files.writeString(SPECS.resolve(file), yaml);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (var files = Files.list(SPECS)) {
+            for (Path p : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.delete(p);
+            }
+        }
+        try {
+            SwarmFixture.await("lab clusters removed", Duration.ofSeconds(60),
+                    () -> docker.listServicesCmd().withLabelFilter(Map.of("swarmray.io/instance", "lab")).exec(), List::isEmpty);
+        } finally {
+            process.destroyForcibly().waitFor();
+            docker.close();
+        }
+    }
+}
