@@ -63,6 +63,11 @@ public class ClusterReconciler {
     Clock clock = Clock.systemUTC();
     /** The spec hash last sent to each service: after a rollback, that spec is not sent again. */
     private final Map<String, String> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The head task each worker service was last restarted for. A rolling restart takes a while, and
+     * its old tasks look stale until it ends: restarting again would start the roll over and over.
+     */
+    private final Map<String, String> restartedForHead = new java.util.concurrent.ConcurrentHashMap<>();
     /** Networks this process joined; lost on restart, when joining again is harmless. */
     private final Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -234,7 +239,7 @@ public class ClusterReconciler {
         for (var g : spec.spec().workerGroups()) {
             String svcName = Names.workerService(spec.name(), g.groupName());
             ObservedService svc = services.stream().filter(s -> s.name().equals(svcName)).findFirst().orElse(null);
-            if (svc == null) {
+            if (svc == null || head.id().equals(restartedForHead.get(svcName)) || "updating".equals(svc.updateState())) {
                 continue;
             }
             boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.createdAt() != null
@@ -242,6 +247,7 @@ public class ClusterReconciler {
             if (stale) {
                 DesiredService want = desired.services().stream().filter(d -> d.name().equals(svcName)).findFirst().orElseThrow();
                 swarm.updateService(svc, want, svc.forceUpdate() + 1);
+                restartedForHead.put(svcName, head.id());
                 restarted.add(svcName);
             }
         }

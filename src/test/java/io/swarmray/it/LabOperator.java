@@ -38,6 +38,7 @@ final class LabOperator implements AutoCloseable {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
                 .responseTimeout(Duration.ofSeconds(20)).build());
+        awaitNodesReady();
         Files.createDirectories(SPECS);
         ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
@@ -47,6 +48,12 @@ final class LabOperator implements AutoCloseable {
         pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
         process = pb.start();
+    }
+
+    /** Every lab node Ready: an earlier test may have restarted an engine, and placement needs all three. */
+    void awaitNodesReady() {
+        SwarmFixture.await("three lab nodes Ready", Duration.ofSeconds(90), () -> docker.listSwarmNodesCmd().exec().stream()
+                .filter(n -> n.getStatus() != null && "ready".equals(n.getStatus().getState().name().toLowerCase())).count(), n -> n == 3);
     }
 
     static void lab(String... args) throws Exception {

@@ -35,6 +35,7 @@ class ManagerEngineOutageIT {
             LabOperator.lab("revive", "n1"); // a failed test must not leave the lab without its manager
         }
         if (operator != null) {
+            operator.awaitNodesReady(); // leave the lab as it was found
             operator.close();
         }
     }

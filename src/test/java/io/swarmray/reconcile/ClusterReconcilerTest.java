@@ -259,6 +259,11 @@ class ClusterReconcilerTest {
         swarm.writes.clear();
         reconciler.reconcile("llm");
         assertEquals(List.of("update llm-worker-gpu force=1"), swarm.writes);
+        // the rolling restart is under way (the old task is still there): it is not started over
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
         // the restarted worker is newer than the head: nothing more to do
         swarm.tasks.set(0, task("w2", gpu, t0.plusSeconds(70)));
         swarm.writes.clear();
