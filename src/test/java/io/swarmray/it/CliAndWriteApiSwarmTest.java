@@ -80,6 +80,10 @@ class CliAndWriteApiSwarmTest {
                 .put("/api/v1/rayclusters/itapi").then().statusCode(422)
                 .body("errors[0]", equalTo("the body must declare exactly one RayCluster, named 'itapi'"));
         given().get("/api/v1/rayclusters").then().statusCode(200);
+        // bodies are bounded like spec files: one byte over 1 MiB is refused before it is read
+        byte[] huge = (body + "#".repeat((1 << 20) + 1 - body.length())).getBytes(StandardCharsets.UTF_8);
+        given().header("Authorization", "Bearer " + SECRET).body(huge).contentType("application/yaml")
+                .put("/api/v1/rayclusters/itapi").then().statusCode(413);
         assertFalse(Files.exists(SwarmFixture.SPECS.resolve("itapi.yaml")), "nothing was written");
     }
 

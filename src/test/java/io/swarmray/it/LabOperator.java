@@ -22,8 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The packaged operator run against the three-node lab's manager (deploy/testbed/lab.sh), with a
- * Docker client on that manager for the test's own checks. One per test; {@link #close()} removes
+ * The packaged operator run against an engine of the three-node lab (deploy/testbed/lab.sh; n1, the
+ * manager, unless told otherwise), with a Docker client on n1 for the test's own checks. One per test; {@link #close()} removes
  * the test's clusters (through the operator) and stops it.
  */
 final class LabOperator implements AutoCloseable {
@@ -34,6 +34,10 @@ final class LabOperator implements AutoCloseable {
     private final Process process;
 
     LabOperator() throws IOException {
+        this("n1");
+    }
+
+    LabOperator(String engineNode) throws IOException {
         Assumptions.assumeTrue(new File(SOCK).exists(), "the three-node lab is not up (deploy/testbed/lab.sh up)");
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
@@ -42,7 +46,7 @@ final class LabOperator implements AutoCloseable {
         Files.createDirectories(SPECS);
         ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
-        pb.environment().put("DOCKER_HOST", "unix://" + SOCK);
+        pb.environment().put("DOCKER_HOST", "unix://" + SOCK.replace("/n1/", "/" + engineNode + "/"));
         pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
         pb.environment().put("SWARMRAY_INSTANCE", "lab");
         pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");

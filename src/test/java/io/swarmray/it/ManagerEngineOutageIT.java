@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * it hangs (SIGSTOP: every call times out), then it dies (SIGKILL) and is started again. Each time the
  * operator stays alive, reports not-ready with the reason, marks the cluster's status with the failed
  * call, deletes nothing, and converges when the engine is back: the same services and network, with
- * the cluster ready again.
+ * the cluster ready again. And an operator pointed at a worker's engine (what a manager that left the
+ * swarm or was demoted looks like) says so and changes nothing.
  */
 class ManagerEngineOutageIT {
     static final Path PID = Path.of("/run/swarmray-lab/n1/dockerd.pid");
@@ -80,6 +82,18 @@ class ManagerEngineOutageIT {
         System.out.printf("[engine-outage] engine restarted: converged after %d ms%n", Duration.ofNanos(System.nanoTime() - t0).toMillis());
         assertEquals(before, owned(), "services and network are the ones from before the engine died");
         assertTrue(LabOperator.status("outage").getList("status.errors").isEmpty());
+    }
+
+    @Test
+    void anOperatorOnAWorkerEngineSaysSoAndTouchesNothing() throws Exception {
+        operator = new LabOperator("n3"); // a worker: it sees no services and may change none
+        operator.writeSpec("outage.yaml", SwarmFixture.cluster("outage", SwarmFixture.IMAGE, Map.of("w", 2)));
+        var notManager = awaitNotReady("not ready, naming the engine's role", "is a swarm worker; SwarmRay must run on a manager");
+        assertEquals(200, LabOperator.get("/q/health/live").statusCode(), "alive: " + notManager.body());
+        var st = SwarmFixture.await("the status names the refused call", Duration.ofSeconds(45), () -> LabOperator.status("outage"),
+                s -> s.getList("status.errors") != null && s.getList("status.errors").toString().contains("not a swarm manager"));
+        assertTrue(!"ready".equals(st.getString("status.state")), st.prettify());
+        assertEquals(List.of(), operator.docker.listServicesCmd().withLabelFilter(Map.of("ray.io/cluster", "outage")).exec());
     }
 
     private static HttpResponse<String> awaitNotReady(String what, String reason) {
