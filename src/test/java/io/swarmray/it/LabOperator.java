@@ -86,6 +86,18 @@ final class LabOperator implements AutoCloseable {
         Files.writeString(SPECS.resolve(file), yaml);
     }
 
+    /** The ids of the lab operator's networks that the node's own engine still has. */
+    private static String labNetworks(String node) {
+        try {
+            Process p = new ProcessBuilder("docker", "-H", "unix://" + SOCK.replace("/n1/", "/" + node + "/"), "network", "ls", "-q",
+                    "--filter", "label=swarmray.io/instance=lab").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "docker failed: " + out;
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try (var files = Files.list(SPECS)) {
@@ -96,6 +108,11 @@ final class LabOperator implements AutoCloseable {
         try {
             SwarmFixture.await("lab clusters removed", Duration.ofSeconds(60),
                     () -> docker.listServicesCmd().withLabelFilter(Map.of("swarmray.io/instance", "lab")).exec(), List::isEmpty);
+            // After an engine restart a node can keep a removed network for a while; the next cluster may get
+            // the same subnet, and its tasks fail there ("Pool overlaps"): leave no node with one.
+            for (String node : List.of("n1", "n2", "n3")) {
+                SwarmFixture.await("no lab network left on " + node, Duration.ofSeconds(90), () -> labNetworks(node), String::isEmpty);
+            }
         } finally {
             process.destroyForcibly().waitFor();
             docker.close();
