@@ -245,9 +245,9 @@ final class GroupReader {
                     r.error(p + ".hostPath.path", "'" + hp + "' is not allowed by policy: bind mounts must lie under "
                             + (policy.bindPrefixes().isEmpty() ? "an allowed directory, and none is configured" : "one of " + policy.bindPrefixes())
                             + " (swarmray.policy.allowed-bind-prefixes)");
-                } else {
-                    out.put(name, new Volume(name, VolumeKind.HOST_PATH, hp, null));
                 }
+                // Kept even when refused (the error refuses the whole cluster): its mounts are not "undeclared" too.
+                out.put(name, new Volume(name, VolumeKind.HOST_PATH, hp, null));
             } else if (vol.containsKey("emptyDir") && emptyDir != null) {
                 String medium = r.string(emptyDir.get("medium"), p + ".emptyDir.medium");
                 BigDecimal size = emptyDir.get("sizeLimit") == null ? null : r.quantity(emptyDir.get("sizeLimit"), p + ".emptyDir.sizeLimit");

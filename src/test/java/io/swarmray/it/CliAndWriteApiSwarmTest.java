@@ -155,6 +155,20 @@ class CliAndWriteApiSwarmTest {
         assertEquals(0, g.code(), g.err());
         assertTrue(g.out().lines().anyMatch(l -> l.startsWith("itcli") && l.contains("ready")), g.out());
         assertTrue(g.out().startsWith("NAME"), g.out());
+        // a file too broken to name a cluster has no row: `get` prints its error on stderr
+        Files.write(SwarmFixture.SPECS.resolve("itcli-broken.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
+        try {
+            Run broken = SwarmFixture.await("the broken file's error under get", java.time.Duration.ofSeconds(15), () -> {
+                try {
+                    return cli("get");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, r -> r.err().contains("itcli-broken.yaml: is not UTF-8 text"));
+            assertEquals(0, broken.code(), broken.err());
+        } finally {
+            Files.delete(SwarmFixture.SPECS.resolve("itcli-broken.yaml"));
+        }
         assertTrue(cli("get", name, "-o", "json").out().contains("\"readyWorkerReplicas\": 1"));
         assertTrue(cli("get", name, "-o", "yaml").out().contains("state: \"ready\""));
         assertTrue(cli("get", "-o", "wide").out().contains("AVAILABLE"));
