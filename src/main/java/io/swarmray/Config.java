@@ -71,9 +71,11 @@ public interface Config {
         /** Directories under which hostPath volumes may be bound (none by default). */
         Optional<List<String>> allowedBindPrefixes();
 
-        /** Host-mode published ports allowed, as "MIN-MAX". */
-        @WithDefault("1024-65535")
-        String hostPortRange();
+        /**
+         * Host-mode published ports allowed, as "MIN-MAX"; 1024-65535 when unset. Optional rather than a
+         * default, so that the stack file can pass an empty variable through.
+         */
+        Optional<String> hostPortRange();
 
         /** Image prefixes allowed (e.g. rayproject/ray,registry.local:5000/); any image when unset. */
         Optional<List<String>> allowedImages();
@@ -85,17 +87,20 @@ public interface Config {
         Optional<String> maxMemoryPerCluster();
     }
 
+    String DEFAULT_HOST_PORT_RANGE = "1024-65535";
+
     /** The policy as the parser applies it; IllegalArgumentException names a bad setting. */
     default io.swarmray.spec.Policy specPolicy() {
         var p = policy();
-        String[] range = p.hostPortRange().split("-");
+        String ports = p.hostPortRange().orElse(DEFAULT_HOST_PORT_RANGE);
+        String[] range = ports.split("-");
         int min;
         int max;
         try {
             min = Integer.parseInt(range[0].trim());
             max = Integer.parseInt(range[range.length - 1].trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("swarmray.policy.host-port-range: '" + p.hostPortRange() + "' is not MIN-MAX");
+            throw new IllegalArgumentException("swarmray.policy.host-port-range: '" + ports + "' is not MIN-MAX");
         }
         return new io.swarmray.spec.Policy(p.allowedBindPrefixes().orElse(List.of()), min, max, p.allowedImages().orElse(List.of()),
                 p.maxCpusPerCluster().map(io.swarmray.spec.Quantity::parse).orElse(null),
