@@ -4,10 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 N=${N:-10}; WINDOW=${WINDOW:-60}; PORT=18192
-WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
-trap cleanup_bench EXIT
 start_operator $PORT
-for i in $(seq 1 "$N"); do bench_spec "brate$i" 1 > "$WORK/.t"; mv "$WORK/.t" "$WORK/specs/brate$i.yaml"; done
+for i in $(seq 1 "$N"); do write_spec "brate$i" 1; done
 t0=$(now)
 for i in $(seq 1 "$N"); do until [[ "$(state $PORT brate$i)" == ready ]]; do sleep 1; done; done
 echo "all $N clusters ready after $(since "$t0") s; letting them settle 15 s"

@@ -9,8 +9,6 @@ source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}
 COUNTS=${COUNTS:-"1 10"}
 PORT=18190
-WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
-trap cleanup_bench EXIT
 start_operator $PORT
 
 count_services() { docker service ls -q -f "label=swarmray-bench=true" -f "label=$1" | wc -l; }
@@ -49,7 +47,7 @@ for n in $COUNTS; do
   for r in $(seq 1 "$ROUNDS"); do
     # SwarmRay: write n spec files (atomically, as editors do), wait until all 2n services exist
     t0=$(now)
-    for i in $(seq 1 "$n"); do bench_spec "bsr$i" 1 > "$WORK/.tmp$i"; mv "$WORK/.tmp$i" "$WORK/specs/bsr$i.yaml"; done
+    for i in $(seq 1 "$n"); do write_spec "bsr$i" 1; done
     wait_services bench-kind=swarmray $((2 * n))
     sr+=("$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')")
     rm -f "$WORK"/specs/*.yaml; wait_gone

@@ -5,11 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}; WORKERS=${WORKERS:-2}; PORT=18193
-WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
-trap cleanup_bench EXIT
 start_operator $PORT
 
-bench_spec bfo "$WORKERS" > "$WORK/.t"; mv "$WORK/.t" "$WORK/specs/bfo.yaml"
+write_spec bfo "$WORKERS"
 cat > "$WORK/stack.yml" <<YAML
 version: "3.8"
 services:

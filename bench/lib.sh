@@ -1,6 +1,9 @@
-# Shared by the bench scripts: run the packaged operator on a scratch specs directory.
+# Shared by the bench scripts: run the packaged operator on a scratch specs directory (WORK), which
+# is removed on exit with everything the bench made (cleanup_bench).
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 IMAGE=${IMAGE:-swarmray/ray-standin:test}
+WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
+trap cleanup_bench EXIT
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
 
@@ -32,6 +35,9 @@ spec:
       template: {metadata: {annotations: ${3:-{\}}}, spec: {containers: [{name: w, image: $IMAGE}]}}
 YAML
 }
+
+# write_spec NAME WORKERS [ANNOTATIONS]: bench_spec into the specs directory, atomically (as editors do)
+write_spec() { bench_spec "$@" > "$WORK/.t"; mv "$WORK/.t" "$WORK/specs/$1.yaml"; }
 
 # state PORT NAME
 state() { curl -s "localhost:$1/api/v1/rayclusters/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["state"])' 2>/dev/null; }

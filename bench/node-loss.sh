@@ -6,13 +6,10 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 PORT=18195; LAB="$ROOT/deploy/testbed/lab.sh"
-WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
 export DOCKER_HOST=unix:///run/swarmray-lab/n1/docker.sock
 [[ -S /run/swarmray-lab/n1/docker.sock ]] || { echo "lab not up: $LAB up" >&2; exit 1; }
-trap 'kill $OP 2>/dev/null; rm -f "$WORK/specs/bnl.yaml"; sleep 5; docker service rm bnl-head bnl-worker-w >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 SWARMRAY_IMAGE_REWRITES=swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin start_operator $PORT
-bench_spec bnl 4 '{swarmray.io/placement-spread: node.id}' > "$WORK/.t"
-mv "$WORK/.t" "$WORK/specs/bnl.yaml"
+write_spec bnl 4 '{swarmray.io/placement-spread: node.id}'
 until [[ "$(state $PORT bnl)" == ready ]]; do sleep 1; done
 node_down() { docker node ls --format '{{.Hostname}} {{.Status}}' | grep -q "^srl-$1 Down"; }
 fault() { # $1 verb, $2 node, $3 repair verb

@@ -4,14 +4,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 N=${N:-10}; PORT=18197
-WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
-trap cleanup_bench EXIT
 [[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$OP/status"; }
 t0=$(now)
 start_operator $PORT
 echo "start-up to ready: $(since "$t0") s (JVM, including the first Docker probe)"
 sleep 5; echo "RSS idle: $(rss) MB"
-for i in $(seq 1 "$N"); do bench_spec "bfp$i" 1 > "$WORK/.t"; mv "$WORK/.t" "$WORK/specs/bfp$i.yaml"; done
+for i in $(seq 1 "$N"); do write_spec "bfp$i" 1; done
 for i in $(seq 1 "$N"); do until [[ "$(state $PORT bfp$i)" == ready ]]; do sleep 1; done; done
 sleep 20; echo "RSS with $N clusters ready: $(rss) MB"
