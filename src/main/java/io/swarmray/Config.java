@@ -72,7 +72,7 @@ public interface Config {
         Optional<List<String>> allowedBindPrefixes();
 
         /**
-         * Host-mode published ports allowed, as "MIN-MAX"; 1024-65535 when unset. Optional rather than a
+         * Host-mode published ports allowed, as "MIN-MAX"; Policy.DEFAULT's 1024-65535 when unset. Optional rather than a
          * default, so that the stack file can pass an empty variable through.
          */
         Optional<String> hostPortRange();
@@ -87,20 +87,19 @@ public interface Config {
         Optional<String> maxMemoryPerCluster();
     }
 
-    String DEFAULT_HOST_PORT_RANGE = "1024-65535";
-
     /** The policy as the parser applies it; IllegalArgumentException names a bad setting. */
     default io.swarmray.spec.Policy specPolicy() {
         var p = policy();
-        String ports = p.hostPortRange().orElse(DEFAULT_HOST_PORT_RANGE);
-        String[] range = ports.split("-");
-        int min;
-        int max;
-        try {
-            min = Integer.parseInt(range[0].trim());
-            max = Integer.parseInt(range[range.length - 1].trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("swarmray.policy.host-port-range: '" + ports + "' is not MIN-MAX");
+        int min = io.swarmray.spec.Policy.DEFAULT.minHostPort();
+        int max = io.swarmray.spec.Policy.DEFAULT.maxHostPort();
+        if (p.hostPortRange().isPresent()) {
+            String[] range = p.hostPortRange().get().split("-");
+            try {
+                min = Integer.parseInt(range[0].trim());
+                max = Integer.parseInt(range[range.length - 1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("swarmray.policy.host-port-range: '" + p.hostPortRange().get() + "' is not MIN-MAX");
+            }
         }
         return new io.swarmray.spec.Policy(p.allowedBindPrefixes().orElse(List.of()), min, max, p.allowedImages().orElse(List.of()),
                 p.maxCpusPerCluster().map(io.swarmray.spec.Quantity::parse).orElse(null),

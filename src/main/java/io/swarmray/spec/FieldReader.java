@@ -13,9 +13,9 @@ import java.util.Set;
  * every field we do not use a warning; reading goes on, so one pass reports all problems.
  */
 final class FieldReader {
+    static final int MAX_STRING = 4096;
     private final String file;
     private final int document;
-    static final int MAX_STRING = 4096;
     final List<SpecIssue> errors = new ArrayList<>();
     final List<SpecIssue> warnings = new ArrayList<>();
 

@@ -101,10 +101,11 @@ public final class SpecDirectory {
 
     /** Each reading of a file logs its errors once, as the registry sees them (duplicates included). */
     private void logProblems(String display) {
-        registry.files().stream().filter(f -> f.file().equals(display)).forEach(f -> {
+        SpecRegistry.FileState f = registry.file(display);
+        if (f != null) {
             f.errors().forEach(e -> LOG.warnf("spec error: %s", e));
             f.warnings().forEach(w -> LOG.infof("spec warning: %s", w));
-        });
+        }
     }
 
     /**

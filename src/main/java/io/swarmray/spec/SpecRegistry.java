@@ -65,6 +65,11 @@ public final class SpecRegistry {
         return fileStates.values().stream().sorted((a, b) -> a.file().compareTo(b.file())).toList();
     }
 
+    /** The state of one file, by its display name; null when it is not known. */
+    public synchronized FileState file(String name) {
+        return fileStates.get(name);
+    }
+
     public synchronized Set<String> fileNames() {
         return Set.copyOf(files.keySet());
     }

@@ -16,19 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SpecParserTest {
 
     private static List<String> errors(String yaml) {
-        SpecFile f = Specs.parse(yaml);
-        var out = new java.util.ArrayList<String>();
-        f.errors().forEach(e -> out.add(e.toString()));
-        f.clusters().forEach(c -> c.errors().forEach(e -> out.add(e.toString())));
-        return out;
+        return Specs.parse(yaml).allErrors().stream().map(SpecIssue::toString).toList();
     }
 
     private static List<String> warnings(String yaml) {
-        SpecFile f = Specs.parse(yaml);
-        var out = new java.util.ArrayList<String>();
-        f.warnings().forEach(e -> out.add(e.toString()));
-        f.clusters().forEach(c -> c.warnings().forEach(e -> out.add(e.toString())));
-        return out;
+        return Specs.parse(yaml).allWarnings().stream().map(SpecIssue::toString).toList();
     }
 
     @Test
