@@ -32,7 +32,8 @@ deploy/testbed/clean-test-objects.sh
 deploy/testbed/lab.sh up
 
 log "mvn verify"
-mvn -B -ntp clean verify "$@"
+# -Dvalidate-format: unformatted code or unsorted imports fail the build (`mvn process-sources` fixes both)
+mvn -B -ntp clean verify -Dvalidate-format "$@"
 # CI gate of the native build: every Quarkus build step up to the native compiler (no GraalVM here)
 native/check-sources.sh
 # one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"

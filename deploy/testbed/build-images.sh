@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images the tests need, from nothing (no registry is reachable):
-#   swarmray/debian-base:12      debootstrap'd Debian bookworm (python3, wget, redis-server) -> `docker import`
-#   swarmray/ray-standin:test    FROM the base: a `ray` command honouring Ray's contract (deploy/ray-standin)
+#   swarmray/debian-base:12      debootstrap'd Debian bookworm (python3, wget, sudo, redis-server) -> `docker import`
+#   swarmray/ray-standin:test    FROM the base: a `ray` command as strict as Ray 2.40, run as uid 1000:100 (deploy/ray-standin)
+#   swarmray/ray-standin:test-gpu  the same with a CUDA image's NVIDIA_VISIBLE_DEVICES=all, on a node of 2 (fake) GPUs
 #   swarmray/redis:test          FROM the base: Debian's redis-server (GCS fault tolerance tests)
 #   swarmray/debian-jre:12       debootstrap'd Debian with a JRE: the base of the operator's test image
 # The debootstrap rootfs tarball is cached (it costs ~40 s; the rest costs seconds).
@@ -41,7 +42,7 @@ rootfs() {
   fi
 }
 
-rootfs debian-base python3,wget,ca-certificates,netbase,procps,iproute2,redis-server
+rootfs debian-base python3,wget,ca-certificates,netbase,procps,iproute2,redis-server,sudo
 # the operator's own test image runs on this one (deploy/Dockerfile, BASE=swarmray/debian-jre:12)
 rootfs debian-jre openjdk-17-jre-headless,wget,ca-certificates,netbase
 
@@ -53,5 +54,9 @@ docker build -q -t swarmray/redis:test "$HERE/redis" >/dev/null 2>"$CACHE/build-
   || { cat "$CACHE/build-redis.log" >&2; exit 1; }
 # A second tag of the same image, for tests that change a cluster's image.
 docker tag swarmray/ray-standin:test swarmray/ray-standin:test2
+# Like rayproject/ray:*-gpu (FROM nvidia/cuda, NVIDIA_VISIBLE_DEVICES=all) on a node with two GPUs: a
+# container that Swarm gave no GPU sees them all unless SwarmRay says NVIDIA_VISIBLE_DEVICES=void.
+printf 'FROM swarmray/ray-standin:test\nENV NVIDIA_VISIBLE_DEVICES=all STANDIN_ALL_GPUS=2\n' \
+  | docker build -q -t swarmray/ray-standin:test-gpu - >/dev/null
 docker image prune -f >/dev/null 2>&1 || true
 log "images ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^swarmray/' | tr '\n' ' ')"

@@ -3,11 +3,14 @@ package io.swarmray;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.swarmray.render.ImageRewrites;
+import io.swarmray.render.RenderOptions;
+import io.swarmray.spec.Policy;
+import io.swarmray.spec.Quantity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import io.swarmray.render.ImageRewrites;
 
 /**
  * The operator's settings (application.properties, or environment variables such as
@@ -60,8 +63,8 @@ public interface Config {
     @WithDefault("nvidia.com/gpu=NVIDIA-GPU,amd.com/gpu=AMD-GPU")
     List<String> genericResourceKinds();
 
-    default io.swarmray.render.RenderOptions renderOptions() {
-        return new io.swarmray.render.RenderOptions(images(), io.swarmray.render.RenderOptions.parseKinds(genericResourceKinds()));
+    default RenderOptions renderOptions() {
+        return new RenderOptions(images(), RenderOptions.parseKinds(genericResourceKinds()));
     }
 
     /** What specs may ask for; see README "Policy". */
@@ -85,13 +88,16 @@ public interface Config {
 
         /** Per-cluster ceiling on memory (a quantity: 256Gi). */
         Optional<String> maxMemoryPerCluster();
+
+        /** Linux capabilities that containers may add (e.g. SYS_PTRACE for py-spy); none by default. */
+        Optional<List<String>> allowedCapabilities();
     }
 
     /** The policy as the parser applies it; IllegalArgumentException names a bad setting. */
-    default io.swarmray.spec.Policy specPolicy() {
+    default Policy specPolicy() {
         var p = policy();
-        int min = io.swarmray.spec.Policy.DEFAULT.minHostPort();
-        int max = io.swarmray.spec.Policy.DEFAULT.maxHostPort();
+        int min = Policy.DEFAULT.minHostPort();
+        int max = Policy.DEFAULT.maxHostPort();
         if (p.hostPortRange().isPresent()) {
             String[] range = p.hostPortRange().get().split("-");
             try {
@@ -101,9 +107,9 @@ public interface Config {
                 throw new IllegalArgumentException("swarmray.policy.host-port-range: '" + p.hostPortRange().get() + "' is not MIN-MAX");
             }
         }
-        return new io.swarmray.spec.Policy(p.allowedBindPrefixes().orElse(List.of()), min, max, p.allowedImages().orElse(List.of()),
-                p.maxCpusPerCluster().map(io.swarmray.spec.Quantity::parse).orElse(null),
-                p.maxMemoryPerCluster().map(io.swarmray.spec.Quantity::parse).orElse(null));
+        return new Policy(p.allowedBindPrefixes().orElse(List.of()), min, max, p.allowedImages().orElse(List.of()),
+                p.maxCpusPerCluster().map(Quantity::parse).orElse(null),
+                p.maxMemoryPerCluster().map(Quantity::parse).orElse(null), p.allowedCapabilities().orElse(List.of()));
     }
 
     default Path statusDir() {

@@ -2,6 +2,7 @@ package io.swarmray.api;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 
 /** JSON error bodies: {"error": "...", "status": 404}. */
@@ -17,7 +18,7 @@ final class ApiError {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message, "status", status)).build();
     }
 
-    static Response of(int status, String message, java.util.List<String> errors) {
+    static Response of(int status, String message, List<String> errors) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", message, "status", status, "errors", errors)).build();
     }

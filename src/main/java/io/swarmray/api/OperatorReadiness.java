@@ -1,6 +1,7 @@
 package io.swarmray.api;
 
 import io.swarmray.Config;
+import io.swarmray.reconcile.SwarmWatcher;
 import io.swarmray.swarm.EngineMonitor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,7 +39,7 @@ public final class OperatorReadiness {
     @ApplicationScoped
     public static class EventStream implements HealthCheck {
         @Inject
-        io.swarmray.reconcile.SwarmWatcher watcher;
+        SwarmWatcher watcher;
 
         @Override
         public HealthCheckResponse call() {
@@ -59,7 +60,8 @@ public final class OperatorReadiness {
             var dir = config.specsDir();
             boolean ok = Files.isDirectory(dir) && Files.isReadable(dir) && Files.isExecutable(dir);
             return HealthCheckResponse.named("specs-directory").status(ok)
-                    .withData("message", ok ? dir.toAbsolutePath() + " is readable"
+                    .withData("message", ok
+                            ? dir.toAbsolutePath() + " is readable"
                             : dir.toAbsolutePath() + " is not a readable directory")
                     .build();
         }

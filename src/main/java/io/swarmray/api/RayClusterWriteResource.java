@@ -1,5 +1,6 @@
 package io.swarmray.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecEditor;
@@ -20,10 +21,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Write side of the API. Every write goes through the spec files (they stay the single source of
@@ -44,7 +47,7 @@ public class RayClusterWriteResource {
     SpecDirectory specs;
 
     /** A scale request: {"group": "gpu", "replicas": 3}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record Scale(String group, Integer replicas) {
     }
 
@@ -55,7 +58,7 @@ public class RayClusterWriteResource {
     public Map<String, Object> validate(@QueryParam("file") String file, byte[] body) {
         SpecFile parsed = parser.parse(file == null || file.isBlank() ? "request" : ApiError.printable(file), body);
         List<String> errors = parsed.allErrors().stream().map(Object::toString).toList();
-        List<String> clusters = parsed.clusters().stream().map(SpecFile.Declared::name).filter(java.util.Objects::nonNull).toList();
+        List<String> clusters = parsed.clusters().stream().map(SpecFile.Declared::name).filter(Objects::nonNull).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("valid", errors.isEmpty());
         out.put("clusters", clusters);
@@ -67,7 +70,8 @@ public class RayClusterWriteResource {
     @PUT
     @Path("/rayclusters/{name}")
     @Consumes({"application/yaml", "application/json", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
-    public Response put(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, byte[] body) throws IOException {
+    public Response put(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, byte[] body)
+            throws IOException {
         Response denied = auth.check(authorization);
         if (denied != null) {
             return denied;
@@ -111,14 +115,15 @@ public class RayClusterWriteResource {
         if (!file.clusters().equals(List.of(name))) {
             return ApiError.of(409, existing.file() + " also declares " + file.clusters() + "; remove the cluster from that file by hand");
         }
-        specs.delete(java.nio.file.Path.of(existing.file()).getFileName().toString());
+        specs.delete(Paths.get(existing.file()).getFileName().toString());
         return Response.ok(Map.of("deleted", existing.file())).build();
     }
 
     @POST
     @Path("/rayclusters/{name}/scale")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response scale(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, Scale scale) throws IOException {
+    public Response scale(@PathParam("name") String name, @HeaderParam("Authorization") String authorization, Scale scale)
+            throws IOException {
         Response denied = auth.check(authorization);
         if (denied != null) {
             return denied;
@@ -138,7 +143,7 @@ public class RayClusterWriteResource {
             return ApiError.of(422, "replicas " + scale.replicas() + " is outside minReplicas..maxReplicas ("
                     + group.minReplicas() + ".." + group.maxReplicas() + ") of group '" + group.groupName() + "'");
         }
-        String fileName = java.nio.file.Path.of(existing.file()).getFileName().toString();
+        String fileName = Paths.get(existing.file()).getFileName().toString();
         String text = new String(specs.read(fileName), StandardCharsets.UTF_8);
         String edited = SpecEditor.setReplicas(text, name, scale.group(), scale.replicas());
         specs.write(fileName, edited.getBytes(StandardCharsets.UTF_8));

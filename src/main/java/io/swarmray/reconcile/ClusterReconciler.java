@@ -1,15 +1,18 @@
 package io.swarmray.reconcile;
 
 import io.swarmray.Config;
+import io.swarmray.render.ClusterNetwork;
 import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.DesiredCluster;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.status.ClusterStatus;
+import io.swarmray.status.Condition;
 import io.swarmray.status.StatusCalculator;
 import io.swarmray.status.StatusCalculator.Observation;
 import io.swarmray.status.StatusStore;
@@ -22,10 +25,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -58,18 +64,18 @@ public class ClusterReconciler {
     @Inject
     SelfContainer self;
     @Inject
-    io.swarmray.spec.SpecDirectory specs;
+    SpecDirectory specs;
 
     Clock clock = Clock.systemUTC();
     /** The spec hash last sent to each service: after a rollback, that spec is not sent again. */
-    private final Map<String, String> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> applied = new ConcurrentHashMap<>();
     /**
      * The head task each worker service was last restarted for. A rolling restart takes a while, and
      * its old tasks look stale until it ends: restarting again would start the roll over and over.
      */
-    private final Map<String, String> restartedForHead = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> restartedForHead = new ConcurrentHashMap<>();
     /** Networks this process joined; lost on restart, when joining again is harmless. */
-    private final Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> joined = ConcurrentHashMap.newKeySet();
 
     /**
      * Reconciles {@code name}. Returns when to look again: null when the cluster is where its spec
@@ -118,9 +124,11 @@ public class ClusterReconciler {
         if (network == null || network.subnet() == null) {
             return SOON;
         }
-        DesiredCluster desired = ClusterRenderer.render(spec.spec(), network.subnet(), config.renderOptions());
+        DesiredCluster desired = ClusterRenderer.render(spec.spec(), new ClusterNetwork(network.id(), network.subnet()),
+                config.renderOptions());
         joinClusterNetwork(network);
-        Map<String, ObservedService> byName = services.stream().collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
+        Map<String, ObservedService> byName = services.stream()
+                .collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<ObservedTask> tasks = swarm.tasks(name);
         ObservedTask head = currentTask(tasks, services, Names.headService(name));
         List<String> changes = new ArrayList<>();
@@ -169,7 +177,7 @@ public class ClusterReconciler {
             return null;
         }
         // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.
-        var failure = status.condition(io.swarmray.status.Condition.REPLICA_FAILURE);
+        var failure = status.condition(Condition.REPLICA_FAILURE);
         return failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
     }
 
@@ -202,11 +210,14 @@ public class ClusterReconciler {
         List<String> out = new ArrayList<>();
         for (DesiredService s : desired.services()) {
             s.resources().generic().forEach((kind, need) -> {
-                var best = offers.entrySet().stream().max(java.util.Comparator.comparing(e -> e.getValue().getOrDefault(kind, 0L))).orElse(null);
+                var best = offers.entrySet().stream().max(Comparator.comparing(e -> e.getValue().getOrDefault(kind, 0L)))
+                        .orElse(null);
                 long most = best == null ? 0 : best.getValue().getOrDefault(kind, 0L);
                 if (need > most) {
                     out.add("group " + s.labels().get(Labels.GROUP) + " asks for " + need + " " + kind + " per replica; "
-                            + (most == 0 ? "no Ready node offers " + kind : "the largest offer is " + most + " (node " + best.getKey() + ")"));
+                            + (most == 0
+                                    ? "no Ready node offers " + kind
+                                    : "the largest offer is " + most + " (node " + best.getKey() + ")"));
                 }
             });
         }
@@ -220,7 +231,7 @@ public class ClusterReconciler {
             return null;
         }
         return tasks.stream().filter(t -> t.serviceId().equals(svc.id()) && t.wanted())
-                .max(java.util.Comparator.comparing((ObservedTask t) -> t.running()).thenComparing(t -> String.valueOf(t.createdAt())))
+                .max(Comparator.comparing((ObservedTask t) -> t.running()).thenComparing(t -> String.valueOf(t.createdAt())))
                 .orElse(null);
     }
 
@@ -230,11 +241,11 @@ public class ClusterReconciler {
      * update) every group that still has workers older than the head, so they register at once.
      */
     private String restartWorkersOlderThan(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
-                                           List<ObservedTask> tasks) {
+            List<ObservedTask> tasks) {
         if (head == null || !head.running() || head.createdAt() == null || spec.spec().gcsFaultTolerance() != null) {
             return null; // with GCS fault tolerance the workers reconnect to the new head by themselves
         }
-        java.time.Instant headBorn = java.time.Instant.parse(head.createdAt());
+        Instant headBorn = Instant.parse(head.createdAt());
         List<String> restarted = new ArrayList<>();
         for (var g : spec.spec().workerGroups()) {
             String svcName = Names.workerService(spec.name(), g.groupName());
@@ -243,7 +254,7 @@ public class ClusterReconciler {
                 continue;
             }
             boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.createdAt() != null
-                    && java.time.Instant.parse(t.createdAt()).isBefore(headBorn.minus(HEAD_REPLACEMENT_MARGIN)));
+                    && Instant.parse(t.createdAt()).isBefore(headBorn.minus(HEAD_REPLACEMENT_MARGIN)));
             if (stale) {
                 DesiredService want = desired.services().stream().filter(d -> d.name().equals(svcName)).findFirst().orElseThrow();
                 swarm.updateService(svc, want, svc.forceUpdate() + 1);

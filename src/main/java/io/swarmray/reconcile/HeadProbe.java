@@ -10,6 +10,7 @@ import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +66,7 @@ public class HeadProbe {
                 throw new IllegalStateException(uri + " answered HTTP " + r.statusCode());
             }
             return r.body();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(uri + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -82,7 +83,7 @@ public class HeadProbe {
         if (head.containerId() == null) {
             throw new IllegalStateException("the head task has no container yet");
         }
-        return swarm.exec(head.containerId(), List.of("wget", "-q", "-T", "3", "-O-",
+        return swarm.exec(head.containerId(), List.of("wget", "--tries=1", "-q", "-T", "3", "-O-",
                 "http://localhost:" + port + "/api/v0/nodes?limit=10000"), TIMEOUT);
     }
 }

@@ -1,5 +1,6 @@
 package io.swarmray.reconcile;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -7,6 +8,7 @@ import io.swarmray.Config;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
+import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +22,10 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,9 +57,9 @@ public class ReconcileLoop {
     @Inject
     SwarmWatcher swarmWatcher;
     @Inject
-    io.micrometer.core.instrument.MeterRegistry metrics;
+    MeterRegistry metrics;
     @Inject
-    io.swarmray.status.StatusStore statuses;
+    StatusStore statuses;
 
     private ScheduledExecutorService timer;
     private WorkQueue queue;
@@ -74,7 +78,8 @@ public class ReconcileLoop {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
         queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
         metrics.gauge("swarmray.queue.depth", queue, WorkQueue::depth);
-        LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(), config.statusDir().toAbsolutePath());
+        LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(),
+                config.statusDir().toAbsolutePath());
         // Read every spec before any reconcile: a cluster whose file was not read yet must not look deleted.
         resync();
         daemon(this::watch, "swarmray-spec-watch").start();
@@ -97,8 +102,7 @@ public class ReconcileLoop {
         }
     }
 
-    @Scheduled(every = "${swarmray.resync-interval}", delayed = "${swarmray.resync-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${swarmray.resync-interval}", delayed = "${swarmray.resync-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resync() {
         lastResyncMillis = System.currentTimeMillis();
         scan();
@@ -147,7 +151,8 @@ public class ReconcileLoop {
         } catch (ClosedWatchServiceException | InterruptedException stop) {
             // shutting down
         } catch (IOException ex) {
-            LOG.warnf("cannot watch %s (%s); changes are seen at each resync (%s)", config.specsDir(), ex.getMessage(), config.resyncInterval());
+            LOG.warnf("cannot watch %s (%s); changes are seen at each resync (%s)", config.specsDir(), ex.getMessage(),
+                    config.resyncInterval());
         }
     }
 
@@ -203,8 +208,8 @@ public class ReconcileLoop {
     }
 
     /** Every cluster that a spec declares or that has a status. */
-    java.util.Set<String> knownClusters() {
-        java.util.Set<String> names = new java.util.HashSet<>();
+    Set<String> knownClusters() {
+        Set<String> names = new HashSet<>();
         registry.clusters().forEach(c -> names.add(c.name()));
         statuses.all().forEach(s -> names.add(s.name()));
         return names;

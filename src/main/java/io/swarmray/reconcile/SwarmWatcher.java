@@ -11,8 +11,12 @@ import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -83,13 +87,14 @@ public class SwarmWatcher {
     }
 
     /** Clusters whose set of tasks, states or errors differ from the previous listing. */
-    Set<String> changedClusters(java.util.List<ObservedTask> tasks) {
+    Set<String> changedClusters(List<ObservedTask> tasks) {
         Map<String, String> next = new HashMap<>();
-        tasks.stream().filter(t -> t.cluster() != null).collect(Collectors.groupingBy(ObservedTask::cluster, TreeMap::new, Collectors.toList()))
+        tasks.stream().filter(t -> t.cluster() != null)
+                .collect(Collectors.groupingBy(ObservedTask::cluster, TreeMap::new, Collectors.toList()))
                 .forEach((cluster, list) -> next.put(cluster, list.stream()
                         .map(t -> t.id() + ":" + t.state() + ":" + t.desiredState() + ":" + t.error())
                         .sorted().collect(Collectors.joining(","))));
-        Set<String> changed = new java.util.HashSet<>();
+        Set<String> changed = new HashSet<>();
         for (String c : next.keySet()) {
             if (!Objects.equals(next.get(c), taskFingerprints.get(c))) {
                 changed.add(c);
@@ -115,7 +120,7 @@ public class SwarmWatcher {
                 var cb = docker.eventsCmd().withEventTypeFilter(EventType.SERVICE, EventType.NODE)
                         .withSince(String.valueOf(since)).exec(new ResultCallback.Adapter<Event>() {
                             @Override
-                            public void onStart(java.io.Closeable stream) {
+                            public void onStart(Closeable stream) {
                                 streamProblem = null;
                             }
 
@@ -124,7 +129,7 @@ public class SwarmWatcher {
                                 // reported by the loop below (or expected, at shutdown); closing is enough here
                                 try {
                                     close();
-                                } catch (java.io.IOException ignored) {
+                                } catch (IOException ignored) {
                                     // already closing
                                 }
                                 if (!stopped) {

@@ -10,9 +10,11 @@ import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayCluster.GroupSpec;
 import io.swarmray.spec.RayCluster.NodeType;
 import io.swarmray.spec.RayCluster.Volume;
+import io.swarmray.spec.RayCluster.VolumeKind;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,58 +25,27 @@ import java.util.TreeMap;
  * cluster network's subnet, which Docker picks when the network is made); no I/O.
  */
 public final class ClusterRenderer {
-    /**
-     * The container's fixed start-up, run by bash with the ray start flags as "$@" (never parsed
-     * as shell text). It (1) raises the open-files limit as KubeRay does, (2) finds this task's address
-     * on the cluster network and passes it as --node-ip-address, because Ray's own guess inside a
-     * Swarm task is the docker_gwbridge address that no other node can reach, (3) reads the Redis
-     * password from its Swarm secret file (so it is never in the service spec), and (4) on workers waits
-     * for the head's GCS, as KubeRay's init container does.
-     */
-    static final String START_SCRIPT = """
-            ulimit -n "${RAY_START_ULIMIT_OPEN_FILES:-65536}" 2>/dev/null || true
-            if [ -n "${SWARMRAY_NODE_SUBNET:-}" ]; then
-              py=$(command -v python3 || command -v python) || { echo "swarmray: no python in the image to find the node address" >&2; exit 1; }
-              node_ip=$("$py" -c '
-            import ipaddress, socket, sys
-            net = ipaddress.ip_network(sys.argv[1], strict=False)
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.connect((str(net.network_address + 1), 9))
-            ip = s.getsockname()[0]
-            if ipaddress.ip_address(ip) not in net:
-                sys.exit("swarmray: this task has no address in the cluster network " + sys.argv[1])
-            print(ip)
-            ' "$SWARMRAY_NODE_SUBNET") || exit 1
-              set -- "$@" "--node-ip-address=$node_ip"
-            fi
-            if [ -n "${SWARMRAY_REDIS_PASSWORD_FILE:-}" ]; then
-              set -- "$@" "--redis-password=$(cat "$SWARMRAY_REDIS_PASSWORD_FILE")"
-            fi
-            if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
-              until ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" >/dev/null 2>&1; do
-                echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS"
-                sleep 2
-              done
-            fi
-            exec ray start "$@"
-            """;
     static final String HEAD_ALIAS = "head";
+    /** KubeRay's head liveness failureThreshold (utils/constant.go:306-322). */
+    static final int HEAD_HEALTH_RETRIES = 120;
     private static final long STOP_GRACE = Duration.ofSeconds(5).toNanos();
 
     private ClusterRenderer() {
     }
 
-    /** Everything the cluster needs. {@code subnet} is null until the network exists: then only the network is desired. */
-    public static DesiredCluster render(RayCluster cluster, String subnet, RenderOptions options) {
-        DesiredNetwork network = network(cluster);
+    /**
+     * Everything the cluster needs. {@code network} is null until the cluster network exists (its subnet shapes
+     * the services): then only the network is desired.
+     */
+    public static DesiredCluster render(RayCluster cluster, ClusterNetwork network, RenderOptions options) {
         List<DesiredService> services = new ArrayList<>();
-        if (subnet != null && !cluster.suspend()) {
-            services.add(service(cluster, cluster.head(), subnet, options));
+        if (network != null && !cluster.suspend()) {
+            services.add(service(cluster, cluster.head(), network, options));
             for (GroupSpec g : cluster.workerGroups()) {
-                services.add(service(cluster, g, subnet, options));
+                services.add(service(cluster, g, network, options));
             }
         }
-        return new DesiredCluster(cluster.name(), network, services, generation(cluster));
+        return new DesiredCluster(cluster.name(), network(cluster), services, generation(cluster));
     }
 
     /** The cluster's overlay network: needed before anything else, since its subnet shapes the services. */
@@ -91,26 +62,27 @@ public final class ClusterRenderer {
         return g.type() == NodeType.HEAD ? Names.headService(cluster.name()) : Names.workerService(cluster.name(), g.groupName());
     }
 
-    static DesiredService service(RayCluster cluster, GroupSpec g, String subnet, RenderOptions options) {
+    static DesiredService service(RayCluster cluster, GroupSpec g, ClusterNetwork network, RenderOptions options) {
         var c = g.template().container();
         TreeMap<String, String> labels = baseLabels(cluster);
         labels.put(Labels.NODE_TYPE, g.type().label());
         labels.put(Labels.GROUP, g.groupName());
-        List<String> command = List.of("/bin/bash", "-c", START_SCRIPT, "swarmray-start");
+        List<String> command = List.of("/bin/bash", "-c", StartScript.TEXT, "swarmray-start");
         boolean head = g.type() == NodeType.HEAD;
         DesiredService s = new DesiredService(serviceName(cluster, g), labels, options.images().apply(c.image()), command,
-                RayStartCommand.args(cluster, g), env(cluster, g, subnet), mounts(g), resources(g, options), placement(g),
+                RayStartCommand.args(cluster, g), env(cluster, g, network), mounts(g), resources(g, options), placement(g),
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
                 healthCheck(g), STOP_GRACE, cluster.extraNetworks(), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
-                        g.rollout().failureAction(), g.rollout().monitorNanos()));
+                        g.rollout().failureAction(), g.rollout().monitorNanos()),
+                c.capabilities());
         TreeMap<String, String> withHash = new TreeMap<>(labels);
         withHash.put(Labels.SPEC_HASH, s.hash());
         return new DesiredService(s.name(), withHash, s.image(), s.command(), s.args(), s.env(), s.mounts(),
                 s.resources(), s.placement(), s.replicas(), s.network(), s.networkAliases(), s.ports(), s.healthCheck(),
-                s.stopGracePeriodNanos(), s.extraNetworks(), s.secrets(), s.rollout());
+                s.stopGracePeriodNanos(), s.extraNetworks(), s.secrets(), s.rollout(), s.capabilities());
     }
 
     /** The head reads the Redis password of GCS fault tolerance from its Swarm secret. */
@@ -135,7 +107,7 @@ public final class ClusterRenderer {
      * KubeRay's variables (ray-contract.md), then the user's (which win, as under KubeRay), then
      * SwarmRay's start-up inputs. Values are escaped for Swarm's own template expansion of Env.
      */
-    static List<String> env(RayCluster cluster, GroupSpec g, String subnet) {
+    static List<String> env(RayCluster cluster, GroupSpec g, ClusterNetwork network) {
         boolean head = g.type() == NodeType.HEAD;
         int port = RayStartCommand.gcsPort(cluster);
         Map<String, String> env = new LinkedHashMap<>();
@@ -146,10 +118,15 @@ public final class ClusterRenderer {
             env.put("FQ_RAY_IP", Names.headService(cluster.name()));
         }
         env.put("RAY_NODE_TYPE_NAME", g.groupName());
+        if (RayStartCommand.gpuLimit(g.template().container().resources().limits()).isEmpty()) {
+            // On a GPU node the NVIDIA runtime falls back to the image's NVIDIA_VISIBLE_DEVICES (=all in CUDA
+            // images) when Swarm assigned no GPU, and Ray would advertise GPUs given to other tasks (F9).
+            env.put("NVIDIA_VISIBLE_DEVICES", "void");
+        }
         var ft = cluster.gcsFaultTolerance();
         if (ft != null && head) {
             env.put("RAY_REDIS_ADDRESS", ft.redisAddress());
-            env.put("RAY_external_storage_namespace", ft.storageNamespace());
+            env.put("RAY_external_storage_namespace", storageNamespace(cluster, network));
         } else if (ft != null) {
             // KubeRay's value with fault tolerance: workers wait out a head restart instead of exiting after 60 s.
             env.put("RAY_gcs_rpc_server_reconnect_timeout_s", "600");
@@ -160,17 +137,40 @@ public final class ClusterRenderer {
         // Fixed text, expanded by Swarm per task: a unique id for each replica.
         env.put("RAY_CLOUD_INSTANCE_ID", "{{.Task.ID}}");
         if (!g.rayStartParams().containsKey("node-ip-address")) {
-            env.put("SWARMRAY_NODE_SUBNET", subnet);
+            env.put(StartScript.NODE_SUBNET, network.subnet());
+        }
+        String emptyDirs = String.join("\n", writableEmptyDirs(g));
+        if (!emptyDirs.isEmpty()) {
+            env.put(StartScript.EMPTY_DIRS, SwarmTemplates.escape(emptyDirs));
         }
         if (ft != null && head && ft.passwordSecret() != null) {
-            env.put("SWARMRAY_REDIS_PASSWORD_FILE", "/run/secrets/" + ft.passwordSecret());
+            env.put(StartScript.REDIS_PASSWORD_FILE, "/run/secrets/" + ft.passwordSecret());
         }
         if (!head) {
-            env.put("SWARMRAY_WAIT_FOR_GCS", RayStartCommand.params(cluster, g).get("address"));
+            env.put(StartScript.WAIT_FOR_GCS, RayStartCommand.params(cluster, g).get("address"));
         }
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));
         return out;
+    }
+
+    /**
+     * The GCS storage namespace: the spec's, else one unique to this creation of the cluster, as KubeRay's
+     * default (the RayCluster's UID) is. The cluster network lives exactly as long as the cluster, so its id
+     * serves: a cluster deleted and created again under the same name does not reload the old one's
+     * jobs, nodes and detached actors from Redis (F6).
+     */
+    static String storageNamespace(RayCluster cluster, ClusterNetwork network) {
+        String given = cluster.gcsFaultTolerance().storageNamespace();
+        return given != null ? given : "swarmray-" + cluster.name() + "-" + network.id().substring(0, Math.min(12, network.id().length()));
+    }
+
+    /** Mount points of writable emptyDir (not Memory) volumes, which the start script makes writable. */
+    static List<String> writableEmptyDirs(GroupSpec g) {
+        var kinds = new HashMap<String, VolumeKind>();
+        g.template().volumes().forEach(v -> kinds.put(v.name(), v.kind()));
+        return g.template().container().volumeMounts().stream()
+                .filter(m -> !m.readOnly() && kinds.get(m.name()) == VolumeKind.EMPTY_DIR).map(m -> m.mountPath()).toList();
     }
 
     static List<Mount> mounts(GroupSpec g) {
@@ -203,7 +203,7 @@ public final class ClusterRenderer {
      */
     static DesiredService.Resources resources(GroupSpec g, RenderOptions options) {
         var r = g.template().container().resources();
-        java.util.TreeMap<String, Long> generic = new java.util.TreeMap<>();
+        TreeMap<String, Long> generic = new TreeMap<>();
         options.genericKinds().forEach((resource, kind) -> {
             BigDecimal n = r.limits().getOrDefault(resource, r.requests().get(resource));
             if (n != null && n.signum() > 0) {
@@ -232,17 +232,25 @@ public final class ClusterRenderer {
         return new DesiredService.Placement(constraints, g.placement().spread(), g.placement().maxReplicasPerNode());
     }
 
-    /** Ray's own health URLs (KubeRay's probes): the raylet on every node, and the GCS on the head. */
+    /**
+     * Ray's own health URLs (KubeRay's probes): the raylet on every node, and the GCS on the head. Swarm has one
+     * healthcheck where Kubernetes has liveness and readiness, and it replaces a task that fails it. The head
+     * gets KubeRay's liveness tolerance (120 x 5 s): gcs_healthz fails whenever the GCS takes over 0.1 s, and
+     * restarting a merely busy head takes the whole cluster down without fault tolerance (F7); the operator's
+     * readiness still asks the GCS (the head's node table). A worker's raylet check fails only once the GCS
+     * has declared it dead, so it keeps Swarm's quick replacement; its start period covers waiting for the head,
+     * where each attempt may take 5-35 s (F8).
+     */
     static HealthCheck healthCheck(GroupSpec g) {
         int agent = RayStartCommand.intParam(g, "dashboard-agent-listen-port", RayStartCommand.DEFAULT_AGENT_PORT);
-        String test = "wget -T 2 -q -O- http://localhost:" + agent + "/api/local_raylet_healthz | grep success";
-        long timeout = Duration.ofSeconds(3).toNanos();
+        String test = "wget --tries=1 -T 2 -q -O- http://localhost:" + agent + "/api/local_raylet_healthz | grep success";
         if (g.type() == NodeType.HEAD) {
             int dashboard = RayStartCommand.intParam(g, "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
-            test += " && wget -T 10 -q -O- http://localhost:" + dashboard + "/api/gcs_healthz | grep success";
-            timeout = Duration.ofSeconds(13).toNanos();
+            test += " && wget --tries=1 -T 10 -q -O- http://localhost:" + dashboard + "/api/gcs_healthz | grep success";
+            return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(13).toNanos(),
+                    HEAD_HEALTH_RETRIES, Duration.ofSeconds(60).toNanos());
         }
-        return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), timeout, 6,
-                Duration.ofSeconds(60).toNanos());
+        return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(3).toNanos(), 6,
+                Duration.ofSeconds(300).toNanos());
     }
 }

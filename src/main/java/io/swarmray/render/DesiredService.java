@@ -2,6 +2,7 @@ package io.swarmray.render;
 
 import java.util.List;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A Swarm service as SwarmRay wants it, in plain values: what {@code render} produces and the
@@ -10,18 +11,22 @@ import java.util.SortedMap;
  *
  * @param extraNetworks networks beyond the cluster's own that the tasks join (by name)
  * @param secrets       Swarm secrets (by name) mounted at /run/secrets/NAME
+ * @param capabilities  Linux capabilities added to the container (only what the operator's policy allows)
  */
 public record DesiredService(String name, SortedMap<String, String> labels, String image, List<String> command,
-                             List<String> args, List<String> env, List<Mount> mounts, Resources resources,
-                             Placement placement, int replicas, String network, List<String> networkAliases,
-                             List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
-                             List<String> extraNetworks, List<String> secrets, Rollout rollout) {
+        List<String> args, List<String> env, List<Mount> mounts, Resources resources,
+        Placement placement, int replicas, String network, List<String> networkAliases,
+        List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
+        List<String> extraNetworks, List<String> secrets, Rollout rollout,
+        List<String> capabilities) {
 
     /** Swarm's update config of the service; rollbacks use the same pace. */
     public record Rollout(int parallelism, long delayNanos, String order, String failureAction, long monitorNanos) {
     }
 
-    public enum MountType { BIND, VOLUME, TMPFS }
+    public enum MountType {
+        BIND, VOLUME, TMPFS
+    }
 
     /** @param tmpfsSizeBytes 0 for Docker's default */
     public record Mount(MountType type, String source, String target, boolean readOnly, long tmpfsSizeBytes) {
@@ -33,7 +38,7 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
      * @param generic Swarm generic resources reserved per task, by kind ("NVIDIA-GPU" -> 1)
      */
     public record Resources(long limitNanoCpus, long limitMemoryBytes, long reserveNanoCpus, long reserveMemoryBytes,
-                            SortedMap<String, Long> generic) {
+            SortedMap<String, Long> generic) {
     }
 
     public record Placement(List<String> constraints, List<String> spread, int maxReplicasPerNode) {
@@ -44,14 +49,15 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
     }
 
     public record HealthCheck(List<String> test, long intervalNanos, long timeoutNanos, int retries,
-                              long startPeriodNanos) {
+            long startPeriodNanos) {
     }
 
     /** Hex SHA-256 of everything but the hash label itself; the record's text form is canonical (sorted maps, lists). */
     public String hash() {
-        var copy = new java.util.TreeMap<>(labels);
+        var copy = new TreeMap<>(labels);
         copy.remove(Labels.SPEC_HASH);
         return SpecHash.of(new DesiredService(name, copy, image, command, args, env, mounts, resources, placement,
-                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout).toString());
+                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout, capabilities)
+                .toString());
     }
 }

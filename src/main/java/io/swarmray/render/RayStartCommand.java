@@ -8,23 +8,29 @@ import io.swarmray.spec.RayCluster.NodeType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The {@code ray start} flags of a group, by KubeRay's rules (ray-contract.md): sorted keys; "true" a
- * bare flag; "false" dropped except for the flags that Ray reads as booleans with a value; --block
- * always; the head's address on workers; num-cpus, memory and num-gpus from the container's resources.
- * The flags are argv entries: no shell ever parses them.
+ * The {@code ray start} flags of a group, by KubeRay's rules (ray-contract.md, pod.go:1530-1541): sorted
+ * keys; the options that Ray reads as a boolean or choice value always {@code --key=value}; otherwise "true"
+ * a bare flag and "false" dropped; --block always; the head's address on workers; num-cpus, memory and
+ * num-gpus from the container's resources. The flags are argv entries: no shell ever parses them.
  */
 public final class RayStartCommand {
     public static final int DEFAULT_GCS_PORT = 6379;
     public static final int DEFAULT_DASHBOARD_PORT = 8265;
     public static final int DEFAULT_AGENT_PORT = 52365;
     public static final int DEFAULT_METRICS_PORT = 8080;
-    private static final Set<String> FALSE_KEPT = Set.of("log-color", "include-dashboard", "include-log-monitor");
+    /**
+     * Options that take "true"/"false" as a value: a bare {@code --include-dashboard} would make click take
+     * the next flag as its value and exit 2 (scripts.py:476-481; cli_logger.py:805-808).
+     */
+    static final Set<String> ALWAYS_VALUED = Set.of("log-color", "include-dashboard", "include-log-monitor");
 
     private RayStartCommand() {
     }
@@ -52,13 +58,11 @@ public final class RayStartCommand {
             argv.add("--head");
         }
         for (var e : params(cluster, group).entrySet()) {
-            if (e.getValue().equalsIgnoreCase("true")) {
+            if (ALWAYS_VALUED.contains(e.getKey())) {
+                argv.add("--" + e.getKey() + "=" + e.getValue());
+            } else if (e.getValue().equalsIgnoreCase("true")) {
                 argv.add("--" + e.getKey());
-            } else if (e.getValue().equalsIgnoreCase("false")) {
-                if (FALSE_KEPT.contains(e.getKey())) {
-                    argv.add("--" + e.getKey() + "=false");
-                }
-            } else {
+            } else if (!e.getValue().equalsIgnoreCase("false")) {
                 argv.add("--" + e.getKey() + "=" + e.getValue());
             }
         }
@@ -82,8 +86,9 @@ public final class RayStartCommand {
 
     /**
      * KubeRay fills num-cpus, memory and num-gpus from the container (limits, else requests for cpu and
-     * memory) and lets the group's {@code resources} map override them; other entries of that map
-     * become --resources JSON.
+     * memory) and lets the group's {@code resources} map override them: CPU and GPU rounded up to whole
+     * numbers (Ray's --num-cpus/--num-gpus are integers), keys matched case-insensitively (pod.go:1664-1671);
+     * other entries of that map become --resources JSON.
      */
     private static void fillFromResources(TreeMap<String, String> p, GroupSpec group) {
         var res = group.template().container().resources();
@@ -98,12 +103,12 @@ public final class RayStartCommand {
         gpuLimit(res.limits()).ifPresent(gpus -> p.putIfAbsent("num-gpus", String.valueOf(Quantity.ceil(gpus))));
         TreeMap<String, String> custom = new TreeMap<>();
         for (var e : group.rayResources().entrySet()) {
-            String number = e.getValue().stripTrailingZeros().toPlainString();
-            switch (e.getKey()) {
-                case "CPU" -> p.put("num-cpus", number);
-                case "GPU" -> p.put("num-gpus", number);
-                case "memory" -> p.put("memory", String.valueOf(Quantity.ceil(e.getValue())));
-                default -> custom.put(e.getKey(), number);
+            String whole = String.valueOf(Quantity.ceil(e.getValue()));
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "cpu" -> p.put("num-cpus", whole);
+                case "gpu" -> p.put("num-gpus", whole);
+                case "memory" -> p.put("memory", whole);
+                default -> custom.put(e.getKey(), e.getValue().stripTrailingZeros().toPlainString());
             }
         }
         if (!custom.isEmpty()) {
@@ -114,7 +119,7 @@ public final class RayStartCommand {
     }
 
     /** The first resource whose name ends in "gpu" (nvidia.com/gpu, amd.com/gpu), as KubeRay scans. */
-    public static java.util.Optional<BigDecimal> gpuLimit(Map<String, BigDecimal> limits) {
+    public static Optional<BigDecimal> gpuLimit(Map<String, BigDecimal> limits) {
         return limits.entrySet().stream().filter(e -> e.getKey().endsWith("gpu") && e.getValue().signum() > 0)
                 .map(Map.Entry::getValue).findFirst();
     }

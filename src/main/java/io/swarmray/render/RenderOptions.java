@@ -1,5 +1,6 @@
 package io.swarmray.render;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,12 +14,13 @@ public record RenderOptions(ImageRewrites images, Map<String, String> genericKin
     public static final RenderOptions DEFAULT = new RenderOptions(ImageRewrites.NONE, new TreeMap<>(DEFAULT_KINDS));
 
     /** Parses "resource=KIND" entries; IllegalArgumentException names the bad one. */
-    public static Map<String, String> parseKinds(java.util.List<String> entries) {
+    public static Map<String, String> parseKinds(List<String> entries) {
         Map<String, String> out = new TreeMap<>();
         for (String e : entries) {
             String[] kv = e.trim().split("=", -1);
             if (kv.length != 2 || !kv[1].trim().matches("[A-Za-z0-9_.-]+") || kv[0].isBlank()) {
-                throw new IllegalArgumentException("swarmray.generic-resources: '" + e + "' is not resource=KIND (like nvidia.com/gpu=NVIDIA-GPU)");
+                throw new IllegalArgumentException(
+                        "swarmray.generic-resources: '" + e + "' is not resource=KIND (like nvidia.com/gpu=NVIDIA-GPU)");
             }
             out.put(kv[0].trim(), kv[1].trim());
         }

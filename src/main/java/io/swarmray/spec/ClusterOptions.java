@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /** Cluster-wide options: GCS fault tolerance and the cluster's swarmray.io/ annotations. */
 final class ClusterOptions {
-    static final String EXTRA_NETWORKS = GroupReader.ANNOTATION_PREFIX + "extra-networks";
-    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}");
+    static final String EXTRA_NETWORKS = GroupAnnotations.ANNOTATION_PREFIX + "extra-networks";
+    /** host:port, or redis://host:port and rediss://host:port (TLS), all of which Ray 2.40 takes as RAY_REDIS_ADDRESS. */
+    private static final Pattern REDIS_ADDRESS = Pattern.compile("(rediss?://)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}");
     /** Swarm's rule for secret and network names. */
     private static final Pattern SWARM_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
@@ -22,15 +23,24 @@ final class ClusterOptions {
     private ClusterOptions() {
     }
 
-    static GcsFaultTolerance faultTolerance(FieldReader r, Map<String, Object> m, String cluster) {
+    static GcsFaultTolerance faultTolerance(FieldReader r, Map<String, Object> m) {
         if (m == null) {
             return null;
         }
         String path = "spec.gcsFaultToleranceOptions";
-        r.ignoreOthers(m, path, List.of("redisAddress", "redisPassword", "externalStorageNamespace", "redisUsername"), "unknown field; ignored");
+        r.ignoreOthers(m, path, List.of("redisAddress", "redisPassword", "externalStorageNamespace", "redisUsername", "backend"),
+                "unknown field; ignored");
+        String backend = r.string(m.get("backend"), path + ".backend");
+        if (backend != null && !backend.equalsIgnoreCase("redis")) {
+            r.error(path + ".backend", "'" + FieldReader.abbreviate(backend) + "' is not supported on Swarm yet: GCS fault tolerance"
+                    + " here keeps the GCS state in Redis (leave backend out, or say redis, and give redisAddress)");
+            return null;
+        }
         String address = r.string(m.get("redisAddress"), path + ".redisAddress");
-        if (address == null || !HOST_PORT.matcher(address).matches()) {
-            r.error(path + ".redisAddress", address == null ? "is required" : "'" + FieldReader.abbreviate(address) + "' is not host:port");
+        if (address == null || !REDIS_ADDRESS.matcher(address).matches()) {
+            r.error(path + ".redisAddress", address == null
+                    ? "is required"
+                    : "'" + FieldReader.abbreviate(address) + "' is not host:port, redis://host:port or rediss://host:port");
         }
         String secret = null;
         Map<String, Object> pw = r.map(m.get("redisPassword"), path + ".redisPassword");
@@ -43,7 +53,8 @@ final class ClusterOptions {
             if (ref != null && !ref.isEmpty()) {
                 secret = r.string(ref.get("name"), path + ".redisPassword.valueFrom.secretKeyRef.name");
                 if (secret == null || !SWARM_NAME.matcher(secret).matches()) {
-                    r.error(path + ".redisPassword.valueFrom.secretKeyRef.name", "must name a Swarm secret (letters, digits, '_', '.', '-')");
+                    r.error(path + ".redisPassword.valueFrom.secretKeyRef.name",
+                            "must name a Swarm secret (letters, digits, '_', '.', '-')");
                 }
                 if (ref.get("key") != null) {
                     r.warn(path + ".redisPassword.valueFrom.secretKeyRef.key", "a Swarm secret holds one value; the key is ignored");
@@ -57,8 +68,8 @@ final class ClusterOptions {
         if (m.containsKey("redisUsername")) {
             r.warn(path + ".redisUsername", "is not supported yet; ignored");
         }
-        // Stable per cluster, as KubeRay's default (the cluster's UID) is; we have the name.
-        return new GcsFaultTolerance(address, secret, namespace == null ? "swarmray-" + cluster : namespace);
+        // null: unique to each creation of the cluster, as KubeRay's default (the UID) is; the renderer decides
+        return new GcsFaultTolerance(address, secret, namespace);
     }
 
     /** spec.upgradeStrategy.type: Recreate (default) or None. */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Typed access to one parsed YAML document. Every wrong type becomes an error with the field path,
@@ -85,7 +86,7 @@ final class FieldReader {
      * Calls {@code each} with every map of the list at {@code path} and that map's own path
      * ("path[i]"); items of another type are errors. False when the value itself is not a list.
      */
-    boolean forEachMap(Object v, String path, java.util.function.BiConsumer<Map<String, Object>, String> each) {
+    boolean forEachMap(Object v, String path, BiConsumer<Map<String, Object>, String> each) {
         List<Object> list = list(v, path);
         if (list == null) {
             return false;

@@ -1,7 +1,9 @@
 package io.swarmray.spec;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What specs may ask for (the operator's config, swarmray.policy.*). Whoever can write a spec file
@@ -13,15 +15,28 @@ import java.util.List;
  * @param imagePrefixes allowed image prefixes (empty: any image)
  * @param maxCpus       per cluster, over all replicas' CPU limits (else requests); null: no ceiling
  * @param maxMemory     per cluster, bytes, likewise; null: no ceiling
+ * @param capabilities  Linux capabilities a container may add (securityContext.capabilities.add), without
+ *                      the CAP_ prefix, upper case; none by default
  */
 public record Policy(List<String> bindPrefixes, int minHostPort, int maxHostPort, List<String> imagePrefixes,
-                     BigDecimal maxCpus, BigDecimal maxMemory) {
+        BigDecimal maxCpus, BigDecimal maxMemory, List<String> capabilities) {
 
-    public static final Policy DEFAULT = new Policy(List.of(), 1024, 65535, List.of(), null, null);
+    public static final Policy DEFAULT = new Policy(List.of(), 1024, 65535, List.of(), null, null, List.of());
+
+    /** A capability as Kubernetes and Docker both accept it: upper case, without CAP_. */
+    static String capability(String name) {
+        String upper = name.trim().toUpperCase(Locale.ROOT);
+        return upper.startsWith("CAP_") ? upper.substring(4) : upper;
+    }
+
+    boolean capabilityAllowed(String name) {
+        return capabilities.stream().anyMatch(c -> capability(c).equals(capability(name)));
+    }
 
     boolean bindAllowed(String hostPath) {
-        String normal = java.nio.file.Path.of(hostPath).normalize().toString();
-        return !hostPath.contains("..") && bindPrefixes.stream().anyMatch(p -> normal.equals(p) || normal.startsWith(p.endsWith("/") ? p : p + "/"));
+        String normal = Path.of(hostPath).normalize().toString();
+        return !hostPath.contains("..")
+                && bindPrefixes.stream().anyMatch(p -> normal.equals(p) || normal.startsWith(p.endsWith("/") ? p : p + "/"));
     }
 
     boolean imageAllowed(String image) {

@@ -5,9 +5,12 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The policy rules that need more than one field: privileges, host namespaces, per-cluster ceilings. */
 final class PolicyCheck {
+    private static final Pattern CAPABILITY = Pattern.compile("[A-Za-z_]{1,64}");
+
     private PolicyCheck() {
     }
 
@@ -21,8 +24,34 @@ final class PolicyCheck {
         privileges(r, spec.get("securityContext"), path + ".securityContext");
     }
 
-    static void container(FieldReader r, Map<String, Object> c, String path) {
+    /**
+     * The container's privileges; returns the capabilities it adds (Docker's names, CAP_ prefixed) when the
+     * policy allows every one of them (KubeRay's py-spy sample adds SYS_PTRACE).
+     */
+    static List<String> container(FieldReader r, Policy policy, Map<String, Object> c, String path) {
         privileges(r, c.get("securityContext"), path + ".securityContext");
+        if (!(c.get("securityContext") instanceof Map<?, ?> sc) || !(sc.get("capabilities") instanceof Map<?, ?> caps)
+                || caps.get("add") == null) {
+            return List.of();
+        }
+        String p = path + ".securityContext.capabilities.add";
+        if (!(caps.get("add") instanceof List<?> add)
+                || !add.stream().allMatch(a -> a instanceof String s && CAPABILITY.matcher(s).matches())) {
+            r.error(p, "must be a list of capability names (like SYS_PTRACE)");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Object a : add) {
+            String name = Policy.capability((String) a);
+            if (policy.capabilityAllowed(name)) {
+                out.add("CAP_" + name);
+            } else {
+                r.error(p, name + " is not allowed by policy: Ray services get no added capabilities but those in "
+                        + "swarmray.policy.allowed-capabilities (" + (policy.capabilities().isEmpty() ? "none" : policy.capabilities())
+                        + ")");
+            }
+        }
+        return out.stream().distinct().sorted().toList();
     }
 
     private static void privileges(FieldReader r, Object v, String path) {
@@ -34,9 +63,6 @@ final class PolicyCheck {
         }
         if (Boolean.TRUE.equals(sc.get("allowPrivilegeEscalation"))) {
             r.error(path + ".allowPrivilegeEscalation", "is not allowed by policy");
-        }
-        if (sc.get("capabilities") instanceof Map<?, ?> caps && caps.get("add") instanceof List<?> add && !add.isEmpty()) {
-            r.error(path + ".capabilities.add", add + " is not allowed by policy: Ray services get no added capabilities");
         }
     }
 

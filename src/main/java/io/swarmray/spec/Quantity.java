@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * BigDecimal so that a manifest means the same number here as under KubeRay.
  */
 public final class Quantity {
-    private static final Pattern FORM = Pattern.compile("^([+-]?[0-9]+(?:\\.[0-9]*)?|[+-]?\\.[0-9]+)(?:([eE][+-]?[0-9]+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$");
+    private static final Pattern FORM = Pattern
+            .compile("^([+-]?[0-9]+(?:\\.[0-9]*)?|[+-]?\\.[0-9]+)(?:([eE][+-]?[0-9]+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$");
     private static final Map<String, BigDecimal> SUFFIX = Map.ofEntries(
             Map.entry("m", new BigDecimal("0.001")),
             Map.entry("k", BigDecimal.TEN.pow(3)), Map.entry("M", BigDecimal.TEN.pow(6)),

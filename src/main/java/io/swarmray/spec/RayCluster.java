@@ -13,8 +13,8 @@ import java.util.SortedMap;
  * @param annotations {@code metadata.annotations}; the {@code swarmray.io/} ones steer Swarm-only settings
  */
 public record RayCluster(String name, String file, Map<String, String> labels, Map<String, String> annotations,
-                         String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups,
-                         GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy) {
+        String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups,
+        GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy) {
 
     public static final String RECREATE = "Recreate";
     /** KubeRay's upgradeStrategy None: a running head is left as it is until it restarts. */
@@ -25,6 +25,7 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
      * head restart. The password comes only from a Swarm secret: a value in the spec would show in the service spec.
      *
      * @param passwordSecret the Swarm secret holding the password ({@code redisPassword.valueFrom.secretKeyRef.name}), or null
+     * @param storageNamespace {@code externalStorageNamespace}, or null for one unique to each creation of the cluster
      */
     public record GcsFaultTolerance(String redisAddress, String passwordSecret, String storageNamespace) {
     }
@@ -40,8 +41,8 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
 
     /** The head group or one worker group. The head has {@code groupName} "headgroup" and 1 replica. */
     public record GroupSpec(NodeType type, String groupName, int replicas, int minReplicas, int maxReplicas,
-                            SortedMap<String, String> rayStartParams, SortedMap<String, BigDecimal> rayResources,
-                            PodTemplate template, Placement placement, Rollout rollout) {
+            SortedMap<String, String> rayStartParams, SortedMap<String, BigDecimal> rayResources,
+            PodTemplate template, Placement placement, Rollout rollout) {
 
         /** KubeRay's rule: clamp(replicas, minReplicas, maxReplicas). */
         public int effectiveReplicas() {
@@ -58,7 +59,7 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
      * @param pinToManager       the head runs on a manager unless told otherwise
      */
     public record Placement(List<String> constraints, List<String> spread, int maxReplicasPerNode,
-                            boolean pinToManager) {
+            boolean pinToManager) {
     }
 
     /**
@@ -75,11 +76,12 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
     }
 
     public record PodTemplate(Map<String, String> annotations, Container container, List<Volume> volumes,
-                              SortedMap<String, String> nodeSelector) {
+            SortedMap<String, String> nodeSelector) {
     }
 
+    /** @param capabilities added Linux capabilities, Docker's names (CAP_SYS_PTRACE), as the policy allowed them */
     public record Container(String image, List<EnvVar> env, List<Port> ports, Resources resources,
-                            List<VolumeMount> volumeMounts) {
+            List<VolumeMount> volumeMounts, List<String> capabilities) {
     }
 
     public record EnvVar(String name, String value) {
@@ -93,7 +95,9 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
     public record Resources(SortedMap<String, BigDecimal> limits, SortedMap<String, BigDecimal> requests) {
     }
 
-    public enum VolumeKind { HOST_PATH, EMPTY_DIR, MEMORY }
+    public enum VolumeKind {
+        HOST_PATH, EMPTY_DIR, MEMORY
+    }
 
     /** hostPath (bind mount), emptyDir (anonymous volume) or emptyDir medium Memory (tmpfs). */
     public record Volume(String name, VolumeKind kind, String hostPath, Long sizeLimitBytes) {

@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
  * The watched directory: which spec files exist and what they say. {@link #scan()} reads only files
@@ -18,7 +22,7 @@ import java.util.Set;
  * never acted on. Hidden files, editor leftovers and sub-directories (the status directory) are ignored.
  */
 public final class SpecDirectory {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SpecDirectory.class);
+    private static final Logger LOG = Logger.getLogger(SpecDirectory.class);
     /** A file modified more recently than this is probably still being written: look again later. */
     public static final long SETTLE_MILLIS = 200;
 
@@ -50,7 +54,7 @@ public final class SpecDirectory {
     }
 
     public synchronized ScanResult scan(long nowMillis) throws IOException {
-        Map<String, Path> present = new java.util.TreeMap<>();
+        Map<String, Path> present = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 if (isSpecFileName(p.getFileName().toString())) {
@@ -126,8 +130,8 @@ public final class SpecDirectory {
         Path tmp = Files.createTempFile(dir, "." + fileName, ".tmp");
         try {
             Files.write(tmp, content);
-            Files.move(tmp, dir.resolve(fileName), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -173,7 +177,7 @@ public final class SpecDirectory {
     }
 
     private static SpecFile refused(String display, String why) {
-        return new SpecFile(display, java.util.List.of(), java.util.List.of(new SpecIssue(display, -1, "", why)), java.util.List.of());
+        return new SpecFile(display, List.of(), List.of(new SpecIssue(display, -1, "", why)), List.of());
     }
 
     /** The path users see in errors: the specs directory as configured, then the file name. */

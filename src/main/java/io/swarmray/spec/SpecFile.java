@@ -1,6 +1,7 @@
 package io.swarmray.spec;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What one spec file says: the clusters it declares (valid or not) and the problems found.
@@ -17,17 +18,17 @@ public record SpecFile(String file, List<Declared> clusters, List<SpecIssue> err
      * @param cluster the validated cluster, or null when {@code errors} is not empty
      */
     public record Declared(int document, String name, RayCluster cluster, List<SpecIssue> errors,
-                           List<SpecIssue> warnings) {
+            List<SpecIssue> warnings) {
     }
 
     /** The file's own errors, then every document's, in document order. */
     public List<SpecIssue> allErrors() {
-        return java.util.stream.Stream.concat(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream())).toList();
+        return Stream.concat(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream())).toList();
     }
 
     /** The file's own warnings, then every document's, in document order. */
     public List<SpecIssue> allWarnings() {
-        return java.util.stream.Stream.concat(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream())).toList();
+        return Stream.concat(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream())).toList();
     }
 
     public boolean readable() {

@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,8 +79,10 @@ public final class SpecParser {
                 documents.add(doc);
             }
         } catch (MarkedYAMLException e) {
-            String where = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
-                    + ", column " + (e.getProblemMark().getColumn() + 1);
+            String where = e.getProblemMark() == null
+                    ? ""
+                    : " at line " + (e.getProblemMark().getLine() + 1)
+                            + ", column " + (e.getProblemMark().getColumn() + 1);
             errors.add(new SpecIssue(file, documents.size(), "", "invalid YAML" + where + ": " + e.getProblem()));
         } catch (YAMLException | StackOverflowError e) {
             errors.add(new SpecIssue(file, documents.size(), "", "invalid YAML: " + e.getMessage()));
@@ -178,7 +181,9 @@ public final class SpecParser {
 
         private RayCluster readCluster(String name, Map<String, Object> meta, Map<String, Object> spec) {
             var labels = meta == null ? null : Maps.stringMap(r, meta.get("labels"), "metadata.labels", Maps::labelKeyProblem);
-            var annotations = meta == null ? null : Maps.stringMap(r, meta.get("annotations"), "metadata.annotations", Maps::labelKeyProblem);
+            var annotations = meta == null
+                    ? null
+                    : Maps.stringMap(r, meta.get("annotations"), "metadata.annotations", Maps::labelKeyProblem);
             if (spec == null) {
                 return null;
             }
@@ -190,9 +195,9 @@ public final class SpecParser {
                 }
             }
             r.ignoreOthers(spec, "spec", union(UNSUPPORTED_SPEC, Set.of("rayVersion", "suspend", "headGroupSpec", "workerGroupSpecs",
-                            "gcsFaultToleranceOptions", "upgradeStrategy")),
+                    "gcsFaultToleranceOptions", "upgradeStrategy")),
                     "unknown field; ignored");
-            GroupReader groups = new GroupReader(r, name, policy);
+            GroupReader groups = new GroupReader(r, name, rayVersion, policy);
             GroupSpec head = null;
             if (spec.get("headGroupSpec") == null) {
                 r.error("spec.headGroupSpec", "is required");
@@ -218,8 +223,9 @@ public final class SpecParser {
                     }
                 }
             }
-            var ft = spec.get("gcsFaultToleranceOptions") == null ? null
-                    : ClusterOptions.faultTolerance(r, r.map(spec.get("gcsFaultToleranceOptions"), "spec.gcsFaultToleranceOptions"), name);
+            var ft = spec.get("gcsFaultToleranceOptions") == null
+                    ? null
+                    : ClusterOptions.faultTolerance(r, r.map(spec.get("gcsFaultToleranceOptions"), "spec.gcsFaultToleranceOptions"));
             List<String> networks = annotations == null ? List.of() : ClusterOptions.extraNetworks(r, annotations);
             String upgrade = ClusterOptions.upgradeStrategy(r, spec.get("upgradeStrategy"));
             if (head != null && r.errors.isEmpty()) {
@@ -232,7 +238,7 @@ public final class SpecParser {
         }
 
         private static Set<String> union(Set<String> a, Set<String> b) {
-            var s = new java.util.HashSet<>(a);
+            var s = new HashSet<>(a);
             s.addAll(b);
             return s;
         }

@@ -100,7 +100,8 @@ public final class SpecRegistry {
                     fileErrors.add(dup);
                     List<SpecIssue> errors = new ArrayList<>(first.errors());
                     errors.add(dup);
-                    byName.put(d.name(), new SpecFile.Declared(first.document(), first.name(), null, List.copyOf(errors), first.warnings()));
+                    byName.put(d.name(),
+                            new SpecFile.Declared(first.document(), first.name(), null, List.copyOf(errors), first.warnings()));
                     anyInvalid = true;
                 } else {
                     byName.put(d.name(), d);

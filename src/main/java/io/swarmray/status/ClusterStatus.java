@@ -1,7 +1,8 @@
 package io.swarmray.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,20 +16,20 @@ import java.util.Map;
  * @param placedGPU          GPUs Swarm assigned to the running tasks (generic resources whose kind names a GPU)
  * @param observedGeneration the hash of the spec this status describes
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record ClusterStatus(String name, String state, int desiredWorkerReplicas, int availableWorkerReplicas,
-                            int readyWorkerReplicas, int minWorkerReplicas, int maxWorkerReplicas, String desiredCPU,
-                            String desiredMemory, String desiredGPU, String placedGPU, Map<String, String> endpoints, Head head,
-                            String observedGeneration, String lastUpdateTime, List<Condition> conditions,
-                            List<GroupStatus> groups, String file, List<String> errors, List<String> warnings) {
+        int readyWorkerReplicas, int minWorkerReplicas, int maxWorkerReplicas, String desiredCPU,
+        String desiredMemory, String desiredGPU, String placedGPU, Map<String, String> endpoints, Head head,
+        String observedGeneration, String lastUpdateTime, List<Condition> conditions,
+        List<GroupStatus> groups, String file, List<String> errors, List<String> warnings) {
 
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record Head(String serviceName, boolean ready, String taskState) {
     }
 
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record GroupStatus(String name, String serviceName, int desiredReplicas, int availableReplicas,
-                              int readyReplicas, String lastFailure) {
+            int readyReplicas, String lastFailure) {
     }
 
     /** Everything but the update time: equal views need no new status write. */
@@ -40,7 +41,7 @@ public record ClusterStatus(String name, String state, int desiredWorkerReplicas
 
     /** The same observation with a failure of the last reconcile added to {@code errors}. */
     public ClusterStatus withProblem(String problem, String time) {
-        List<String> more = new java.util.ArrayList<>(errors);
+        List<String> more = new ArrayList<>(errors);
         more.removeIf(e -> e.startsWith("reconcile: "));
         more.add("reconcile: " + problem);
         return new ClusterStatus(name, state, desiredWorkerReplicas, availableWorkerReplicas, readyWorkerReplicas,

@@ -1,9 +1,10 @@
 package io.swarmray.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A Kubernetes-style condition; {@code status} is "True" or "False". */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
     public static final String HEAD_READY = "HeadReady";
     public static final String PROVISIONED = "RayClusterProvisioned";

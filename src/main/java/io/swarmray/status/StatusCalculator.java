@@ -1,5 +1,6 @@
 package io.swarmray.status;
 
+import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.RayStartCommand;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
@@ -30,12 +31,12 @@ public final class StatusCalculator {
 
     /** What one reconcile saw and did. {@code problem} is a failure of the reconcile itself (Docker refused, ...). */
     public record Observation(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
-                              List<RayNode> rayNodes, String rayProblem, boolean deleting, String problem,
-                              List<String> unschedulable) {
+            List<RayNode> rayNodes, String rayProblem, boolean deleting, String problem,
+            List<String> unschedulable) {
 
         /** What Swarm alone shows, before (or without) asking the head. */
         public static Observation ofSwarm(ClusterSpec spec, List<ObservedService> services, List<ObservedTask> tasks,
-                                          boolean deleting, String problem) {
+                boolean deleting, String problem) {
             return new Observation(spec, services, tasks, null, null, deleting, problem, List.of());
         }
     }
@@ -102,13 +103,17 @@ public final class StatusCalculator {
                     provisioned ? "every service reached its desired ready replicas" : ready + "/" + desired + " workers ready", t));
             boolean observed = o.rayNodes() != null;
             conditions.add(cond(previous, Condition.RAY_NODES_OBSERVED, observed, observed ? "NodeTableRead" : "NodeTableUnavailable",
-                    observed ? o.rayNodes().stream().filter(RayNode::alive).count() + " nodes ALIVE in the head's table"
-                            : o.rayProblem() == null ? "the head was not asked" : o.rayProblem(), t));
+                    observed
+                            ? o.rayNodes().stream().filter(RayNode::alive).count() + " nodes ALIVE in the head's table"
+                            : o.rayProblem() == null ? "the head was not asked" : o.rayProblem(),
+                    t));
             List<String> rollouts = o.services().stream().filter(svc -> svc.updateState() != null
-                            && (svc.updateState().startsWith("rollback") || svc.updateState().equals("paused")))
-                    .map(svc -> svc.name() + ": " + svc.updateState() + (svc.updateMessage() == null ? "" : " (" + svc.updateMessage() + ")"))
+                    && (svc.updateState().startsWith("rollback") || svc.updateState().equals("paused")))
+                    .map(svc -> svc.name() + ": " + svc.updateState()
+                            + (svc.updateMessage() == null ? "" : " (" + svc.updateMessage() + ")"))
                     .sorted().toList();
-            conditions.add(cond(previous, Condition.ROLLOUT_FAILED, !rollouts.isEmpty(), rollouts.isEmpty() ? "NoFailedRollout" : "SwarmRolledBack",
+            conditions.add(cond(previous, Condition.ROLLOUT_FAILED, !rollouts.isEmpty(),
+                    rollouts.isEmpty() ? "NoFailedRollout" : "SwarmRolledBack",
                     String.join("; ", rollouts), t));
             conditions.add(cond(previous, Condition.INSUFFICIENT_RESOURCES, !o.unschedulable().isEmpty(),
                     o.unschedulable().isEmpty() ? "NodesOfferEnough" : "NoNodeOffersEnough", String.join("; ", o.unschedulable()), t));
@@ -118,9 +123,11 @@ public final class StatusCalculator {
         }
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("client", String.valueOf(RayStartCommand.intParam(spec.head(), "ray-client-server-port", 10001)));
-        endpoints.put("dashboard", String.valueOf(RayStartCommand.intParam(spec.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT)));
+        endpoints.put("dashboard",
+                String.valueOf(RayStartCommand.intParam(spec.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT)));
         endpoints.put("gcs-server", String.valueOf(RayStartCommand.gcsPort(spec)));
-        endpoints.put("metrics", String.valueOf(RayStartCommand.intParam(spec.head(), "metrics-export-port", RayStartCommand.DEFAULT_METRICS_PORT)));
+        endpoints.put("metrics",
+                String.valueOf(RayStartCommand.intParam(spec.head(), "metrics-export-port", RayStartCommand.DEFAULT_METRICS_PORT)));
         return new ClusterStatus(name, state, desired, available, ready, min, max,
                 total(spec, "cpu"), total(spec, "memory"), totalGpu(spec), String.valueOf(placedGpus(o)), endpoints,
                 new ClusterStatus.Head(Names.headService(name), headReady, head.state), generation(spec), t,
@@ -128,7 +135,7 @@ public final class StatusCalculator {
     }
 
     public static String generation(RayCluster spec) {
-        return io.swarmray.render.ClusterRenderer.generation(spec);
+        return ClusterRenderer.generation(spec);
     }
 
     private record GroupCount(int available, int ready, String state, String failure) {

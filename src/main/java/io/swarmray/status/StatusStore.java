@@ -1,6 +1,8 @@
 package io.swarmray.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmray.Config;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.yaml.snakeyaml.DumperOptions;
@@ -34,8 +37,8 @@ public class StatusStore {
     @Inject
     ObjectMapper json;
     @Inject
-    io.micrometer.core.instrument.MeterRegistry metrics;
-    private final java.util.Set<String> metered = ConcurrentHashMap.newKeySet();
+    MeterRegistry metrics;
+    private final Set<String> metered = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
     void init() {
@@ -74,14 +77,14 @@ public class StatusStore {
         if (metrics == null || !metered.add(name)) {
             return;
         }
-        for (String kind : java.util.List.of("desired", "available", "ready")) {
-            io.micrometer.core.instrument.Gauge.builder("swarmray.cluster.workers", () -> get(name).map(s -> switch (kind) {
+        for (String kind : List.of("desired", "available", "ready")) {
+            Gauge.builder("swarmray.cluster.workers", () -> get(name).map(s -> switch (kind) {
                 case "desired" -> s.desiredWorkerReplicas();
                 case "available" -> s.availableWorkerReplicas();
                 default -> s.readyWorkerReplicas();
             }).map(Number::doubleValue).orElse(Double.NaN)).tags("cluster", name, "kind", kind).register(metrics);
         }
-        io.micrometer.core.instrument.Gauge.builder("swarmray.cluster.ready",
+        Gauge.builder("swarmray.cluster.ready",
                 () -> get(name).map(s -> "ready".equals(s.state()) ? 1.0 : 0.0).orElse(Double.NaN)).tags("cluster", name).register(metrics);
     }
 

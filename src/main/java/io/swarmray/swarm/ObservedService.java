@@ -10,7 +10,7 @@ import java.util.Map;
  * @param updateState  Swarm's rolling-update state ("updating", "rollback_completed", ...), or null
  */
 public record ObservedService(String id, String name, long version, Map<String, String> labels, long replicas, int forceUpdate,
-                              String updateState, String updateMessage) {
+        String updateState, String updateMessage) {
 
     public String label(String key) {
         return labels.get(key);

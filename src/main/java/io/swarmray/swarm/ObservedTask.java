@@ -14,8 +14,8 @@ import java.util.List;
  * @param assigned     generic resources Swarm assigned to it, as KIND=ID ("NVIDIA-GPU=GPU-aaa")
  */
 public record ObservedTask(String id, String serviceId, String cluster, int slot, String nodeId, String state,
-                           String desiredState, String message, String error, String timestamp, String createdAt,
-                           String containerId, List<String> addresses, List<String> assigned) {
+        String desiredState, String message, String error, String timestamp, String createdAt,
+        String containerId, List<String> addresses, List<String> assigned) {
 
     public boolean running() {
         return "running".equals(state);

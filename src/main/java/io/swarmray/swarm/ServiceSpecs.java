@@ -1,5 +1,6 @@
 package io.swarmray.swarm;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.ContainerSpecFile;
@@ -30,9 +31,17 @@ import io.swarmray.render.Labels;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** {@link DesiredService} to docker-java's {@link ServiceSpec}: a mechanical translation, no decisions. */
 final class ServiceSpecs {
+    /**
+     * Secrets readable by the container's user, whoever that is: rayproject/ray runs as uid 1000, and a 0400
+     * root-owned secret left Ray starting with an empty Redis password (F1). The file lives in the task's own
+     * tmpfs, seen by no other container.
+     */
+    static final long SECRET_MODE = 0444L;
+
     private ServiceSpecs() {
     }
 
@@ -41,8 +50,9 @@ final class ServiceSpecs {
         TreeMap<String, String> containerLabels = new TreeMap<>(labels);
         containerLabels.remove(Labels.SPEC_HASH);
         var h = s.healthCheck();
-        ContainerSpec container = new ContainerSpec()
-                .withImage(s.image())
+        ContainerSpecWithCapabilities container = new ContainerSpecWithCapabilities();
+        container.capabilityAdd = s.capabilities().isEmpty() ? null : s.capabilities();
+        container.withImage(s.image())
                 .withCommand(s.command())
                 .withArgs(s.args())
                 .withEnv(s.env())
@@ -51,16 +61,18 @@ final class ServiceSpecs {
                 .withHealthCheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
                         .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()))
                 .withStopGracePeriod(s.stopGracePeriodNanos())
-                .withSecrets(s.secrets().stream().map(name -> new ContainerSpecSecret().withSecretId(secretIds.get(name)).withSecretName(name)
-                        .withFile(new ContainerSpecFile().withName(name).withUid("0").withGid("0").withMode(0400L))).toList())
+                .withSecrets(s.secrets().stream()
+                        .map(name -> new ContainerSpecSecret().withSecretId(secretIds.get(name)).withSecretName(name)
+                                .withFile(new ContainerSpecFile().withName(name).withUid("0").withGid("0").withMode(SECRET_MODE)))
+                        .toList())
                 .withInit(true);
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
                 .withResources(resources(s.resources()))
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L))
                 .withPlacement(placement(s.placement()))
-                .withNetworks(java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())),
+                .withNetworks(Stream.concat(
+                        Stream.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())),
                         s.extraNetworks().stream().map(n -> new NetworkAttachmentConfig().withTarget(n))).toList())
                 .withForceUpdate(forceUpdate);
         return new ServiceSpec()
@@ -138,6 +150,14 @@ final class ServiceSpecs {
         }
         out.preferences = p.spread().stream().map(attr -> Map.of("Spread", Map.of("SpreadDescriptor", attr))).toList();
         return out;
+    }
+
+    /** docker-java's ContainerSpec lacks Swarm's CapabilityAdd (API 1.41); Jackson writes the subclass's field too. */
+    static final class ContainerSpecWithCapabilities extends ContainerSpec {
+        private static final long serialVersionUID = 1L;
+        @JsonProperty("CapabilityAdd")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        List<String> capabilityAdd;
     }
 
     /** docker-java's ServicePlacement lacks Swarm's placement preferences; Jackson writes the subclass's field too. */

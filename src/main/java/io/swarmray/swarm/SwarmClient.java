@@ -1,18 +1,31 @@
 package io.swarmray.swarm;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmray.Config;
 import io.swarmray.render.DesiredNetwork;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
-import com.github.dockerjava.transport.DockerHttpClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -29,14 +42,15 @@ public class SwarmClient {
     @Inject
     MeterRegistry metrics;
     @Inject
-    io.swarmray.Config config;
+    Config config;
 
     public SwarmInfo info() {
         return call("docker info", () -> {
             var info = docker.infoCmd().exec();
             var version = docker.versionCmd().exec();
             var swarm = info.getSwarm();
-            String state = swarm == null || swarm.getLocalNodeState() == null ? "inactive"
+            String state = swarm == null || swarm.getLocalNodeState() == null
+                    ? "inactive"
                     : swarm.getLocalNodeState().name().toLowerCase();
             return new SwarmInfo(version.getVersion(), version.getApiVersion(), state,
                     swarm != null && Boolean.TRUE.equals(swarm.getControlAvailable()), swarm == null ? null : swarm.getNodeID());
@@ -71,35 +85,37 @@ public class SwarmClient {
      * or a timeout is an error. Used to ask a Ray head for its node table when the operator cannot
      * reach the cluster network itself.
      */
-    public String exec(String containerId, List<String> command, java.time.Duration timeout) {
+    public String exec(String containerId, List<String> command, Duration timeout) {
         return call("exec in " + containerId.substring(0, Math.min(12, containerId.length())), () -> {
             var created = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
                     .withAttachStdout(true).withAttachStderr(true).exec();
-            var out = new java.io.ByteArrayOutputStream();
-            var err = new java.io.ByteArrayOutputStream();
-            try (var cb = docker.execStartCmd(created.getId()).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
-                @Override
-                public void onNext(com.github.dockerjava.api.model.Frame f) {
-                    (f.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out).writeBytes(f.getPayload());
-                }
-            })) {
-                if (!cb.awaitCompletion(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+            try (var cb = docker.execStartCmd(created.getId())
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame f) {
+                            (f.getStreamType() == StreamType.STDERR ? err : out).writeBytes(f.getPayload());
+                        }
+                    })) {
+                if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s");
                 }
-            } catch (java.io.IOException | InterruptedException e) {
+            } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
             Long code = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();
             if (code == null || code != 0) {
-                throw new IllegalStateException("exit code " + code + ": " + err.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
+                throw new IllegalStateException("exit code " + code + ": " + err.toString(StandardCharsets.UTF_8).trim());
             }
-            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            return out.toString(StandardCharsets.UTF_8);
         });
     }
 
     /** The label filter of what this operator instance owns, of one cluster or of all. */
     private Map<String, String> owned(String cluster) {
-        Map<String, String> m = new java.util.TreeMap<>(Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.INSTANCE, config.instance()));
+        Map<String, String> m = new TreeMap<>(
+                Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.INSTANCE, config.instance()));
         if (cluster != null) {
             m.put(Labels.CLUSTER, cluster);
         }
@@ -107,7 +123,7 @@ public class SwarmClient {
     }
 
     private Map<String, String> stamped(Map<String, String> labels) {
-        Map<String, String> m = new java.util.TreeMap<>(labels);
+        Map<String, String> m = new TreeMap<>(labels);
         m.put(Labels.INSTANCE, config.instance());
         return m;
     }
@@ -126,7 +142,7 @@ public class SwarmClient {
         call("connect network " + n.name(), () -> {
             try {
                 docker.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(containerId).exec();
-            } catch (com.github.dockerjava.api.exception.DockerException e) {
+            } catch (DockerException e) {
                 if (e.getMessage() == null || !e.getMessage().contains("already exists")) {
                     throw e;
                 }
@@ -148,14 +164,16 @@ public class SwarmClient {
     }
 
     public void createService(DesiredService s) {
-        call("create service " + s.name(), () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), null)).exec());
+        call("create service " + s.name(),
+                () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), null)).exec());
     }
 
     /** Replaces the service's spec; {@code version} must be the one just observed, or Swarm refuses. */
     public void updateService(ObservedService current, DesiredService s, Integer forceUpdate) {
         requireOwned(current.labels(), current.name());
         call("update service " + s.name(), () -> {
-            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), forceUpdate)).withVersion(current.version()).exec();
+            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), forceUpdate))
+                    .withVersion(current.version()).exec();
             return null;
         });
     }
@@ -177,11 +195,12 @@ public class SwarmClient {
         if (s.secrets().isEmpty()) {
             return Map.of();
         }
-        Map<String, String> ids = new java.util.HashMap<>();
+        Map<String, String> ids = new HashMap<>();
         docker.listSecretsCmd().withNameFilter(s.secrets()).exec().forEach(x -> ids.put(x.getSpec().getName(), x.getId()));
         for (String name : s.secrets()) {
             if (!ids.containsKey(name)) {
-                throw new IllegalStateException("Swarm secret '" + name + "' does not exist; create it with: printf %s PASSWORD | docker secret create " + name + " -");
+                throw new IllegalStateException("Swarm secret '" + name
+                        + "' does not exist; create it with: printf %s PASSWORD | docker secret create " + name + " -");
             }
         }
         return ids;
@@ -190,21 +209,22 @@ public class SwarmClient {
     private void requireOwned(Map<String, String> labels, String name) {
         if (labels == null || !Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))
                 || !config.instance().equals(labels.get(Labels.INSTANCE))) {
-            throw new IllegalStateException("refusing to touch " + name + ": it is not labelled as owned by SwarmRay instance " + config.instance());
+            throw new IllegalStateException(
+                    "refusing to touch " + name + ": it is not labelled as owned by SwarmRay instance " + config.instance());
         }
     }
 
     /** A call through the raw transport, whose IOException {@link #call} reports like any other failure. */
     private interface RawCall<T> {
-        T get() throws java.io.IOException;
+        T get() throws IOException;
     }
 
     private static <T> Supplier<T> raw(RawCall<T> call) {
         return () -> {
             try {
                 return call.get();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         };
     }

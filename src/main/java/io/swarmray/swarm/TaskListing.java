@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * GET /tasks through the raw transport: docker-java's Task model lacks the network attachments,
@@ -34,12 +35,12 @@ final class TaskListing {
 
     /** What each Ready node offers of each generic-resource kind (GPUs), by hostname: GET /nodes. */
     static Map<String, Map<String, Long>> nodeOffers(DockerHttpClient http) throws IOException {
-        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, Long>> out = new TreeMap<>();
         for (JsonNode n : get(http, "/nodes")) {
             if (!"ready".equals(n.path("Status").path("State").asText()) || "drain".equals(n.path("Spec").path("Availability").asText())) {
                 continue;
             }
-            Map<String, Long> offers = new java.util.TreeMap<>();
+            Map<String, Long> offers = new TreeMap<>();
             for (JsonNode g : n.path("Description").path("Resources").path("GenericResources")) {
                 JsonNode named = g.path("NamedResourceSpec");
                 JsonNode discrete = g.path("DiscreteResourceSpec");

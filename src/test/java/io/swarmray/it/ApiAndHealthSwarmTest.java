@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -68,14 +69,17 @@ class ApiAndHealthSwarmTest {
             var s = await("ReplicaFailure", Duration.ofSeconds(60), () -> status(name),
                     st -> "True".equals(st.getString("status.conditions.find { it.type == 'ReplicaFailure' }.status")));
             String message = s.getString("status.conditions.find { it.type == 'ReplicaFailure' }.message");
-            org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("head: ") && message.contains("No such image"), message);
-            org.junit.jupiter.api.Assertions.assertEquals("provisioning", s.getString("status.state"));
-            org.junit.jupiter.api.Assertions.assertEquals("False", s.getString("status.conditions.find { it.type == 'HeadReady' }.status"));
+            Assertions.assertTrue(message.startsWith("head: ") && message.contains("No such image"), message);
+            Assertions.assertEquals("provisioning", s.getString("status.state"));
+            Assertions.assertEquals("False", s.getString("status.conditions.find { it.type == 'HeadReady' }.status"));
             // the same story in Prometheus metrics
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-            for (String m : List.of("swarmray_cluster_workers{cluster=\"itnoimage\",kind=\"desired\"}", "swarmray_cluster_ready{cluster=\"itnoimage\"} 0.0",
-                    "swarmray_reconcile_duration_seconds_count{result=\"ok\"}", "swarmray_queue_depth", "swarmray_docker_calls_total{operation=\"list tasks\",result=\"ok\"}")) {
-                org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(m), m + " in\n" + metrics.lines().filter(l -> l.startsWith("swarmray")).toList());
+            for (String m : List.of("swarmray_cluster_workers{cluster=\"itnoimage\",kind=\"desired\"}",
+                    "swarmray_cluster_ready{cluster=\"itnoimage\"} 0.0",
+                    "swarmray_reconcile_duration_seconds_count{result=\"ok\"}", "swarmray_queue_depth",
+                    "swarmray_docker_calls_total{operation=\"list tasks\",result=\"ok\"}")) {
+                Assertions.assertTrue(metrics.contains(m),
+                        m + " in\n" + metrics.lines().filter(l -> l.startsWith("swarmray")).toList());
             }
         } finally {
             deleteSpec("itnoimage.yaml");

@@ -20,10 +20,14 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.Service;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import io.swarmray.render.Labels;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +111,7 @@ class ClusterLifecycleSwarmTest {
 
         // Touch without change (same bytes, new mtime): nothing is updated, even after a resync.
         var file = SwarmFixture.SPECS.resolve("itlife.yaml");
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
         writeSpec("itlife.yaml", Files.readString(file));
         SwarmFixture.sleep(7000); // longer than the test profile's 5 s resync
         assertEquals(afterScale, versions(docker, name));
@@ -115,8 +119,8 @@ class ClusterLifecycleSwarmTest {
         // Change the image: every service follows.
         writeSpec("itlife.yaml", cluster(name, IMAGE + "2", groups("small", 3, "big", 1)));
         await("image updated everywhere", Duration.ofSeconds(60), () -> services(docker, name),
-                list -> list.size() == 3 && list.stream().allMatch(svc ->
-                        svc.getSpec().getTaskTemplate().getContainerSpec().getImage().startsWith(IMAGE + "2")));
+                list -> list.size() == 3 && list.stream()
+                        .allMatch(svc -> svc.getSpec().getTaskTemplate().getContainerSpec().getImage().startsWith(IMAGE + "2")));
         awaitReady(name);
 
         // Delete the file: services and network go; a hand-made service with the same prefix stays.
@@ -160,7 +164,7 @@ class ClusterLifecycleSwarmTest {
         assertEquals("ready", status(name).getString("status.state"));
 
         // The spec files endpoint tells the same story for the file.
-        var files = io.restassured.RestAssured.given().get("/api/v1/specfiles").then().extract().jsonPath();
+        var files = RestAssured.given().get("/api/v1/specfiles").then().extract().jsonPath();
         assertTrue(files.getList("items.find { it.path.endsWith('itinvalid.yaml') }.errors").toString().contains("minReplicas"));
 
         deleteSpec("itinvalid.yaml");
@@ -192,7 +196,7 @@ class ClusterLifecycleSwarmTest {
         writeSpec("itshell.yaml", yaml);
         awaitReady(name);
         String argv = exec(docker, "itshell-head", "cat", "/tmp/ray/standin-argv.json");
-        var parsed = io.restassured.path.json.JsonPath.from(argv);
+        var parsed = JsonPath.from(argv);
         List<String> args = parsed.getList("argv");
         assertTrue(args.contains("--node-name=" + nasty.replace("\\\\", "\\")), args.toString());
         assertTrue(args.contains("--resources={\"accel\": 2}"), args.toString());
@@ -211,7 +215,7 @@ class ClusterLifecycleSwarmTest {
         Map<String, Long> before = versions(docker, name);
         writeSpec("itdup-b.yaml", cluster(name, IMAGE, groups("extra", 1)));
         var files = await("duplicate reported", Duration.ofSeconds(30),
-                () -> io.restassured.RestAssured.given().get("/api/v1/specfiles").then().extract().jsonPath(),
+                () -> RestAssured.given().get("/api/v1/specfiles").then().extract().jsonPath(),
                 f -> f.getList("items.find { it.path.endsWith('itdup-b.yaml') }.errors").toString().contains("already declared"));
         String err = files.getList("items.find { it.path.endsWith('itdup-b.yaml') }.errors").toString();
         assertTrue(err.contains("itdup-a.yaml") && err.contains("itdup-b.yaml"), err);
@@ -226,11 +230,11 @@ class ClusterLifecycleSwarmTest {
     static String exec(DockerClient docker, String service, String... cmd) throws Exception {
         String container = docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", service))
                 .exec().get(0).getId();
-        return SwarmFixture.dockerCli(concat(new String[] {"exec", container}, cmd));
+        return SwarmFixture.dockerCli(concat(new String[]{"exec", container}, cmd));
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

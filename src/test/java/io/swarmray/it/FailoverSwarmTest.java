@@ -73,10 +73,11 @@ class FailoverSwarmTest {
         awaitReady(name);
         String victim = docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "itworker-worker-w"))
                 .exec().get(0).getId();
-        // Freeze the raylet (the process lives, the head's health checks fail): Swarm sees an unhealthy
-        // container, Ray marks the node DEAD; the status must count one worker less, then recover.
+        // Freeze the raylet (the process lives, the head's health checks time out): Ray marks the node DEAD after
+        // 5 failed checks of 10 s each (about 65 s), the agent then answers 503 from the GCS's view and Swarm
+        // replaces the container; the status must count one worker less, then recover.
         SwarmFixture.dockerCli("exec", victim, "touch", "/tmp/ray/standin-raylet-dead");
-        var degraded = await("one worker not ready", Duration.ofSeconds(90), () -> status(name),
+        var degraded = await("one worker not ready", Duration.ofSeconds(120), () -> status(name),
                 s -> s.getInt("status.readyWorkerReplicas") == 1);
         assertEquals("recovering", degraded.getString("status.state"));
         var back = awaitReady(name);

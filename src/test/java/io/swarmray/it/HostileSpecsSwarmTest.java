@@ -13,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.HostileCorpus;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +59,7 @@ class HostileSpecsSwarmTest {
             await("every hostile file reported with its error", Duration.ofSeconds(60), this::unmet, List::isEmpty);
             Map<String, List<String>> reported = reportedErrors();
             byte[] all = Files.readAllBytes(LOG);
-            String log = new String(all, (int) logStart, all.length - (int) logStart, java.nio.charset.StandardCharsets.UTF_8);
+            String log = new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8);
             for (HostileCorpus.Case c : cases) {
                 if (!c.ignored()) {
                     String error = c.match(display(c.file()), reported.get(display(c.file())));
@@ -64,10 +67,12 @@ class HostileSpecsSwarmTest {
                 }
             }
             // Hostile files that name a cluster give it a status that carries the error; none of them is running.
-            List<Map<String, Object>> listed = given().get("/api/v1/rayclusters").then().statusCode(200).extract().jsonPath().getList("items");
+            List<Map<String, Object>> listed = given().get("/api/v1/rayclusters").then().statusCode(200).extract().jsonPath()
+                    .getList("items");
             assertTrue(listed.size() > 30, "clusters with a status: " + listed.size());
             for (var item : listed) {
-                var st = io.restassured.path.json.JsonPath.from(given().get("/api/v1/rayclusters/" + ((Map<?, ?>) item.get("metadata")).get("name")).asString());
+                var st = JsonPath
+                        .from(given().get("/api/v1/rayclusters/" + ((Map<?, ?>) item.get("metadata")).get("name")).asString());
                 if (!HostileCorpus.CALM.equals(st.getString("metadata.name"))) {
                     assertTrue(!st.getList("status.errors").isEmpty() && !"ready".equals(st.getString("status.state")), st.prettify());
                 }
@@ -119,8 +124,9 @@ class HostileSpecsSwarmTest {
 
     /** The clusters that own services or networks of this operator instance. */
     private List<String> ownedClusters() {
-        var names = new java.util.TreeSet<String>();
-        docker.listServicesCmd().withLabelFilter(Map.of(Labels.INSTANCE, "it")).exec().forEach(s -> names.add(s.getSpec().getLabels().get(Labels.CLUSTER)));
+        var names = new TreeSet<String>();
+        docker.listServicesCmd().withLabelFilter(Map.of(Labels.INSTANCE, "it")).exec()
+                .forEach(s -> names.add(s.getSpec().getLabels().get(Labels.CLUSTER)));
         docker.listNetworksCmd().exec().stream().filter(n -> n.getLabels() != null && "it".equals(n.getLabels().get(Labels.INSTANCE)))
                 .forEach(n -> names.add(n.getLabels().get(Labels.CLUSTER)));
         return new ArrayList<>(names);

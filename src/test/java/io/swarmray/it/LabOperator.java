@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ final class LabOperator implements AutoCloseable {
         try {
             Process p = new ProcessBuilder("docker", "-H", "unix://" + SOCK.replace("/n1/", "/" + node + "/"), "network", "ls", "-q",
                     "--filter", "label=swarmray.io/instance=lab").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 ? out : "docker failed: " + out;
         } catch (IOException | InterruptedException e) {
             return e.toString();

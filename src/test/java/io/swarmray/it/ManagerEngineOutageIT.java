@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class ManagerEngineOutageIT {
             signal("CONT", stoppedPid);
         }
         Process info = new ProcessBuilder("docker", "-H", "unix://" + LabOperator.SOCK, "info").start();
-        if (!info.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || info.exitValue() != 0) {
+        if (!info.waitFor(20, TimeUnit.SECONDS) || info.exitValue() != 0) {
             info.destroyForcibly();
             LabOperator.lab("revive", "n1"); // a failed test must not leave the lab without its manager
         }
@@ -61,7 +62,8 @@ class ManagerEngineOutageIT {
         stoppedPid = null;
         t0 = System.nanoTime();
         awaitConverged("ready again after the hang", Duration.ofSeconds(120));
-        System.out.printf("[engine-outage] hung engine resumed: converged after %d ms%n", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        System.out.printf("[engine-outage] hung engine resumed: converged after %d ms%n",
+                Duration.ofNanos(System.nanoTime() - t0).toMillis());
         assertEquals(before, owned(), "services and network are the ones from before the hang");
 
         // The engine dies, and the cluster's status says what failed.

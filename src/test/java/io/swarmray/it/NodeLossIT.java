@@ -5,27 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.restassured.path.json.JsonPath;
-import java.io.File;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,7 +89,8 @@ class NodeLossIT {
             lab("revive", "n3");
         }
         SwarmFixture.await("n3 Ready again", Duration.ofSeconds(60), () -> docker.listSwarmNodesCmd().exec().stream()
-                .filter(n -> "srl-n3".equals(n.getDescription().getHostname())).map(n -> n.getStatus().getState().name().toLowerCase()).findFirst().orElse(""),
+                .filter(n -> "srl-n3".equals(n.getDescription().getHostname())).map(n -> n.getStatus().getState().name().toLowerCase())
+                .findFirst().orElse(""),
                 "ready"::equals);
 
         lab("cut", "n2");
@@ -119,7 +107,8 @@ class NodeLossIT {
         String yaml = SwarmFixture.cluster("labgpu", SwarmFixture.IMAGE, Map.of("gpu", 2))
                 .replace("limits: {cpu: \"500m\", memory: 512Mi}", "limits: {cpu: \"500m\", memory: 512Mi, nvidia.com/gpu: 1}");
         operator.writeSpec("labgpu.yaml", yaml);
-        var s = SwarmFixture.await("labgpu ready", Duration.ofSeconds(180), () -> status("labgpu"), st -> "ready".equals(st.getString("status.state")));
+        var s = SwarmFixture.await("labgpu ready", Duration.ofSeconds(180), () -> status("labgpu"),
+                st -> "ready".equals(st.getString("status.state")));
         assertEquals("2", s.getString("status.desiredGPU"));
         assertEquals("2", s.getString("status.placedGPU"));
         Map<String, String> hostnames = docker.listSwarmNodesCmd().exec().stream()
@@ -128,7 +117,7 @@ class NodeLossIT {
                 .filter(t -> "running".equals(t.getDesiredState().getValue())).toList();
         assertEquals(Set.of("srl-n3"), tasks.stream().map(t -> hostnames.get(t.getNodeId())).collect(Collectors.toSet()),
                 "GPU tasks only on the node that offers GPUs");
-        Set<String> ids = new java.util.TreeSet<>();
+        Set<String> ids = new TreeSet<>();
         for (var t : tasks) {
             Process p = new ProcessBuilder("docker", "-H", "unix:///run/swarmray-lab/n3/docker.sock", "exec",
                     t.getStatus().getContainerStatus().getContainerID(), "printenv", "DOCKER_RESOURCE_NVIDIA-GPU").start();
@@ -141,7 +130,9 @@ class NodeLossIT {
         String body = new String(new ProcessBuilder("docker", "-H", "unix://" + LabOperator.SOCK, "exec",
                 docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "labgpu-head")).exec().get(0).getId(),
                 "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes").start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(2, JsonPath.from(body).getList("data.result.result.findAll { it.state == 'ALIVE' && it.resources_total.GPU == 1.0 }").size(), body);
+        assertEquals(2,
+                JsonPath.from(body).getList("data.result.result.findAll { it.state == 'ALIVE' && it.resources_total.GPU == 1.0 }").size(),
+                body);
         // three GPUs per replica: no node offers that many, and the status says so
         operator.writeSpec("labgpu.yaml", yaml.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 3"));
         var short3 = SwarmFixture.await("insufficient GPUs named", Duration.ofSeconds(60), () -> status("labgpu"),

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.restassured.path.json.JsonPath;
 import io.swarmray.render.Labels;
 import java.io.File;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +55,7 @@ class OperatorCrashIT {
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void stopOperator() throws InterruptedException {
         if (operator != null) {
             kill();
@@ -108,7 +110,9 @@ class OperatorCrashIT {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + PORT + "/api/v1/rayclusters/" + name)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? io.restassured.path.json.JsonPath.from(r.body()).getString("status.state") : "http " + r.statusCode();
+            return r.statusCode() == 200
+                    ? JsonPath.from(r.body()).getString("status.state")
+                    : "http " + r.statusCode();
         } catch (IOException | InterruptedException e) {
             return "unreachable";
         }
@@ -190,7 +194,8 @@ class OperatorCrashIT {
         declared.keySet().forEach(n -> expectedNetworks.add(n + "-net"));
         expectedNetworks.add("crashstable-net");
         SwarmFixture.await("only declared networks", Duration.ofSeconds(60), () -> docker.listNetworksCmd().exec().stream()
-                .map(n -> n.getName()).filter(n -> n.startsWith("crash")).collect(Collectors.toCollection(TreeSet::new)), expectedNetworks::equals);
+                .map(n -> n.getName()).filter(n -> n.startsWith("crash")).collect(Collectors.toCollection(TreeSet::new)),
+                expectedNetworks::equals);
         var stableAfter = owned().stream().filter(s -> s.getSpec().getName().startsWith("crashstable"))
                 .collect(Collectors.toMap(s -> s.getSpec().getName(), s -> s.getVersion().getIndex()));
         assertEquals(stableVersions, stableAfter, "the healthy cluster's services were never updated");

@@ -44,11 +44,13 @@ class OperatorServiceIT {
     static void deploy() throws Exception {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
-        run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "deploy/Dockerfile", "--build-arg", "BASE=swarmray/debian-jre:12",
+        run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "deploy/Dockerfile", "--build-arg",
+                "BASE=swarmray/debian-jre:12",
                 "-t", IMAGE, ".");
         Files.createDirectories(SPECS);
         run(Map.of("SWARMRAY_IMAGE", IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT", String.valueOf(PORT),
-                "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml", STACK);
+                "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml",
+                STACK);
     }
 
     @AfterAll

@@ -21,14 +21,16 @@ class PackagedOperatorIT {
     @Test
     void theArtifactCreatesScalesAndRemovesACluster() throws Exception {
         given().get("/q/health/live").then().statusCode(200);
-        SwarmFixture.await("ready", Duration.ofSeconds(30), () -> given().get("/q/health/ready").then().extract().statusCode(), c -> c == 200);
+        SwarmFixture.await("ready", Duration.ofSeconds(30), () -> given().get("/q/health/ready").then().extract().statusCode(),
+                c -> c == 200);
         String name = "itpack";
         String yaml = SwarmFixture.cluster(name, SwarmFixture.IMAGE, Map.of("w", 1));
         SwarmFixture.writeSpec("itpack.yaml", yaml);
         var s = SwarmFixture.awaitReady(name);
         assertEquals("True", s.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
         SwarmFixture.writeSpec("itpack.yaml", yaml.replace("replicas: 1", "replicas: 2"));
-        SwarmFixture.await("2 ready", Duration.ofSeconds(90), () -> SwarmFixture.status(name), st -> st.getInt("status.readyWorkerReplicas") == 2);
+        SwarmFixture.await("2 ready", Duration.ofSeconds(90), () -> SwarmFixture.status(name),
+                st -> st.getInt("status.readyWorkerReplicas") == 2);
         SwarmFixture.deleteSpec("itpack.yaml");
         SwarmFixture.await("removed", Duration.ofSeconds(60), () -> SwarmFixture.httpStatus(name), c -> c == 404);
         assertTrue(Files.notExists(SwarmFixture.SPECS.resolve("itpack.yaml")));

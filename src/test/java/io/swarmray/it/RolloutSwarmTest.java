@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Rolling updates: Swarm's update config from the spec, a rollback reported with Swarm's words, upgradeStrategy None. */
@@ -33,7 +34,7 @@ class RolloutSwarmTest {
         String name = "itroll";
         String yaml = cluster(name, IMAGE, Map.of("w", 2)).replace("swarmray.io/constraints: \"node.platform.os==linux\"",
                 "swarmray.io/update-monitor: 5s\n            swarmray.io/update-delay: 1s");
-        org.junit.jupiter.api.Assertions.assertTrue(yaml.contains("update-delay"), yaml);
+        Assertions.assertTrue(yaml.contains("update-delay"), yaml);
         writeSpec("itroll.yaml", yaml);
         awaitReady(name);
         var w = service(docker, "itroll-worker-w").getSpec();
@@ -43,7 +44,8 @@ class RolloutSwarmTest {
         assertEquals(5_000_000_000L, w.getUpdateConfig().getMonitor());
         assertEquals(UpdateOrder.STOP_FIRST, service(docker, "itroll-head").getSpec().getUpdateConfig().getOrder());
 
-        writeSpec("itroll.yaml", yaml.replace("image: " + IMAGE + "\n              env", "image: swarmray/no-such-image:1\n              env"));
+        writeSpec("itroll.yaml",
+                yaml.replace("image: " + IMAGE + "\n              env", "image: swarmray/no-such-image:1\n              env"));
         var s = await("rollback reported", Duration.ofSeconds(120), () -> status(name),
                 st -> "True".equals(st.getString("status.conditions.find { it.type == 'RolloutFailed' }.status"))
                         && st.getString("status.conditions.find { it.type == 'RolloutFailed' }.message").contains("rollback_completed"));
@@ -62,7 +64,8 @@ class RolloutSwarmTest {
     @Test
     void upgradeStrategyNoneLeavesTheRunningHeadAlone() throws Exception {
         String name = "itnone";
-        String yaml = cluster(name, IMAGE, Map.of("w", 1)).replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  upgradeStrategy: {type: None}\n");
+        String yaml = cluster(name, IMAGE, Map.of("w", 1)).replace("  rayVersion: \"2.40.0\"\n",
+                "  rayVersion: \"2.40.0\"\n  upgradeStrategy: {type: None}\n");
         writeSpec("itnone.yaml", yaml);
         awaitReady(name);
         long head = service(docker, "itnone-head").getVersion().getIndex();

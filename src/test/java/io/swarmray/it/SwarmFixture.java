@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Helpers for tests that run the operator against the real swarm: write specs, poll status and Docker. */
 final class SwarmFixture {
@@ -128,13 +130,13 @@ final class SwarmFixture {
     }
 
     static Map<String, Long> versions(DockerClient docker, String cluster) {
-        return services(docker, cluster).stream().collect(java.util.stream.Collectors.toMap(
+        return services(docker, cluster).stream().collect(Collectors.toMap(
                 s -> s.getSpec().getName(), s -> s.getVersion().getIndex()));
     }
 
     /** Runs a docker CLI command (for what users type: docker stack ...); returns stdout. */
     static String dockerCli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("docker"));
+        List<String> cmd = new ArrayList<>(List.of("docker"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.github.dockerjava.api.command.CreateServiceCmd;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.core.command.CreateServiceCmdImpl;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
@@ -32,9 +35,10 @@ class ReflectConfigTest {
 
     static List<Map<String, Object>> generate() throws Exception {
         TreeSet<String> names = new TreeSet<>();
-        names.addAll(classesOf(com.github.dockerjava.api.model.Service.class, "com/github/dockerjava/api/model/", false));
-        names.addAll(classesOf(com.github.dockerjava.api.command.CreateServiceCmd.class, "com/github/dockerjava/api/command/", false));
-        names.addAll(classesOf(com.github.dockerjava.core.command.CreateServiceCmdImpl.class, "com/github/dockerjava/core/command/", true));
+        names.addAll(classesOf(Service.class, "com/github/dockerjava/api/model/", false));
+        names.addAll(classesOf(CreateServiceCmd.class, "com/github/dockerjava/api/command/", false));
+        names.addAll(classesOf(CreateServiceCmdImpl.class, "com/github/dockerjava/core/command/", true));
+        names.add("io.swarmray.swarm.ServiceSpecs$ContainerSpecWithCapabilities");
         names.add("io.swarmray.swarm.ServiceSpecs$PlacementWithPreferences");
         names.add("io.swarmray.swarm.ServiceSpecs$ReservationsWithGeneric");
         List<Map<String, Object>> out = new ArrayList<>();
@@ -57,11 +61,12 @@ class ReflectConfigTest {
         return out;
     }
 
-    private static List<String> classesOf(Class<?> anchor, String prefix, boolean onlyJacksonAnnotated) throws IOException, URISyntaxException {
+    private static List<String> classesOf(Class<?> anchor, String prefix, boolean onlyJacksonAnnotated)
+            throws IOException, URISyntaxException {
         List<String> out = new ArrayList<>();
         Path jar = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (JarFile jf = new JarFile(jar.toFile())) {
-            for (var entries = jf.entries(); entries.hasMoreElements(); ) {
+            for (var entries = jf.entries(); entries.hasMoreElements();) {
                 String n = entries.nextElement().getName();
                 if (!n.startsWith(prefix) || !n.endsWith(".class") || n.substring(prefix.length()).contains("/")) {
                     continue;

@@ -7,28 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmray.Config;
 import io.swarmray.render.DesiredNetwork;
 import io.swarmray.render.DesiredService;
-import io.swarmray.render.ImageRewrites;
 import io.swarmray.render.Labels;
-import io.swarmray.spec.SpecParser;
+import io.swarmray.render.RenderOptions;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.Specs;
 import io.swarmray.status.ClusterStatus;
+import io.swarmray.status.Condition;
 import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedNetwork;
 import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SwarmClient;
+import io.swarmray.swarm.SwarmException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The reconcile pass against an in-memory swarm: what it creates, updates, removes, and leaves alone. */
 class ClusterReconcilerTest {
@@ -40,12 +47,12 @@ class ClusterReconcilerTest {
         final List<ObservedTask> tasks = new ArrayList<>();
         final List<String> writes = new ArrayList<>();
         /** Reads named here fail as a broken engine's do ("services", "networks", "tasks", "nodes"). */
-        final java.util.Set<String> failing = new java.util.HashSet<>();
+        final Set<String> failing = new HashSet<>();
         private int ids;
 
         private void read(String what) {
             if (failing.contains(what)) {
-                throw new io.swarmray.swarm.SwarmException("GET /" + what + ": 500 Internal Server Error", null);
+                throw new SwarmException("GET /" + what + ": 500 Internal Server Error", null);
             }
         }
 
@@ -130,7 +137,7 @@ class ClusterReconcilerTest {
     private final SpecRegistry registry = new SpecRegistry();
     private final MemoryStatuses statuses = new MemoryStatuses();
     private final ClusterReconciler reconciler = new ClusterReconciler();
-    @org.junit.jupiter.api.io.TempDir
+    @TempDir
     Path emptyDir;
 
     @BeforeEach
@@ -139,10 +146,10 @@ class ClusterReconcilerTest {
         reconciler.registry = registry;
         reconciler.statuses = statuses;
         reconciler.config = config();
-        reconciler.specs = new io.swarmray.spec.SpecDirectory(emptyDir, io.swarmray.spec.Specs.parser(), new SpecRegistry());
+        reconciler.specs = new SpecDirectory(emptyDir, Specs.parser(), new SpecRegistry());
         reconciler.probe = new HeadProbe() {
             @Override
-            public Answer ask(io.swarmray.spec.RayCluster cluster, ObservedTask head) {
+            public Answer ask(RayCluster cluster, ObservedTask head) {
                 return new Answer(null, "not asked in this test");
             }
         };
@@ -150,7 +157,7 @@ class ClusterReconcilerTest {
     }
 
     private void spec(String yaml) {
-        registry.update(io.swarmray.spec.Specs.parser().parse("specs/llm.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
+        registry.update(Specs.parser().parse("specs/llm.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -179,7 +186,7 @@ class ClusterReconcilerTest {
     void aGroupAskingForMoreGpusThanAnyNodeOffersIsNamed() {
         spec(Specs.SAMPLE.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"));
         reconciler.reconcile("llm");
-        var c = statuses.map.get("llm").condition(io.swarmray.status.Condition.INSUFFICIENT_RESOURCES);
+        var c = statuses.map.get("llm").condition(Condition.INSUFFICIENT_RESOURCES);
         assertEquals("True", c.status());
         assertEquals("group gpu asks for 2 NVIDIA-GPU per replica; the largest offer is 1 (node gpu-node)", c.message());
     }
@@ -203,7 +210,8 @@ class ClusterReconcilerTest {
         swarm.writes.clear();
         scanned();
         assertEquals(ClusterReconciler.SOON, reconciler.reconcile("llm"));
-        assertEquals(java.util.Set.of("remove llm-head", "remove llm-worker-gpu", "remove llm-worker-cpu"), java.util.Set.copyOf(swarm.writes));
+        assertEquals(Set.of("remove llm-head", "remove llm-worker-gpu", "remove llm-worker-cpu"),
+                Set.copyOf(swarm.writes));
         assertEquals("deleting", statuses.map.get("llm").state());
         reconciler.reconcile("llm");
         assertTrue(swarm.writes.contains("remove llm-net"));
@@ -227,7 +235,7 @@ class ClusterReconcilerTest {
                 swarm.writes.clear();
                 try {
                     reconciler.reconcile("llm");
-                } catch (io.swarmray.swarm.SwarmException expected) {
+                } catch (SwarmException expected) {
                     // the loop retries with backoff
                 }
                 List<String> wrong = swarm.writes.stream().filter(w -> declared || !w.startsWith("remove")
@@ -287,7 +295,7 @@ class ClusterReconcilerTest {
     private void scanned() {
         try {
             reconciler.specs.scan(System.currentTimeMillis());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -340,8 +348,8 @@ class ClusterReconcilerTest {
             }
 
             @Override
-            public io.swarmray.render.RenderOptions renderOptions() {
-                return io.swarmray.render.RenderOptions.DEFAULT;
+            public RenderOptions renderOptions() {
+                return RenderOptions.DEFAULT;
             }
         };
     }

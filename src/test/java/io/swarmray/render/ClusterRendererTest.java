@@ -6,15 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmray.render.DesiredService.MountType;
-import io.swarmray.render.RenderOptions;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.Specs;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ClusterRendererTest {
+    static final ClusterNetwork NET = new ClusterNetwork("q4tnyh2fz6j3sk0pexw8m1cvd", "10.0.5.0/24");
     private final RayCluster c = Specs.sample();
-    private final DesiredCluster d = ClusterRenderer.render(c, "10.0.5.0/24", RenderOptions.DEFAULT);
+    private final DesiredCluster d = ClusterRenderer.render(c, NET, RenderOptions.DEFAULT);
 
     private DesiredService svc(String name) {
         return d.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
@@ -32,8 +34,9 @@ class ClusterRendererTest {
     @Test
     void noServicesUntilTheNetworkHasASubnetOrWhenSuspended() {
         assertTrue(ClusterRenderer.render(c, null, RenderOptions.DEFAULT).services().isEmpty());
-        RayCluster suspended = Specs.parse(Specs.SAMPLE.replace("rayVersion: \"2.40.0\"", "rayVersion: \"2.40.0\"\n  suspend: true")).clusters().get(0).cluster();
-        assertTrue(ClusterRenderer.render(suspended, "10.0.5.0/24", RenderOptions.DEFAULT).services().isEmpty());
+        RayCluster suspended = Specs.parse(Specs.SAMPLE.replace("rayVersion: \"2.40.0\"", "rayVersion: \"2.40.0\"\n  suspend: true"))
+                .clusters().get(0).cluster();
+        assertTrue(ClusterRenderer.render(suspended, NET, RenderOptions.DEFAULT).services().isEmpty());
     }
 
     @Test
@@ -60,15 +63,15 @@ class ClusterRendererTest {
     @Test
     void userValuesAreNeverSwarmTemplates() {
         RayCluster x = Specs.parse(Specs.SAMPLE.replace("value: llama", "value: '{{.Node.Hostname}}'")).clusters().get(0).cluster();
-        var env = ClusterRenderer.render(x, "10.0.5.0/24", RenderOptions.DEFAULT).services().get(1).env();
+        var env = ClusterRenderer.render(x, NET, RenderOptions.DEFAULT).services().get(1).env();
         assertTrue(env.contains("MODEL={{\"{{\"}}.Node.Hostname}}"), env.toString());
     }
 
     @Test
     void theStartScriptGetsFlagsAsArgumentsNeverAsShellText() {
         var s = svc("llm-worker-gpu");
-        assertEquals(List.of("/bin/bash", "-c", ClusterRenderer.START_SCRIPT, "swarmray-start"), s.command());
-        assertTrue(ClusterRenderer.START_SCRIPT.contains("exec ray start \"$@\""));
+        assertEquals(List.of("/bin/bash", "-c", StartScript.TEXT, "swarmray-start"), s.command());
+        assertTrue(StartScript.TEXT.contains("exec ray start \"$@\""));
         assertEquals(RayStartCommand.args(c, c.workerGroups().get(0)), s.args());
     }
 
@@ -76,7 +79,7 @@ class ClusterRendererTest {
     void resourcesPlacementMountsAndPorts() {
         var gpu = svc("llm-worker-gpu");
         assertEquals(new DesiredService.Resources(1_500_000_000L, 8L << 30, 1_000_000_000L, 6L << 30,
-                new java.util.TreeMap<>(java.util.Map.of("NVIDIA-GPU", 1L))), gpu.resources());
+                new TreeMap<>(Map.of("NVIDIA-GPU", 1L))), gpu.resources());
         assertEquals(List.of("node.labels.gpu==true", "node.labels.zone==a", "node.platform.arch==x86_64"), gpu.placement().constraints());
         assertEquals(List.of("node.labels.rack"), gpu.placement().spread());
         assertEquals(1, gpu.placement().maxReplicasPerNode());
@@ -92,17 +95,20 @@ class ClusterRendererTest {
     @Test
     void healthChecksUseRaysOwnUrlsAndPorts() {
         String head = svc("llm-head").healthCheck().test().get(1);
-        assertTrue(head.contains("http://localhost:52365/api/local_raylet_healthz") && head.contains("http://localhost:8266/api/gcs_healthz"), head);
+        assertTrue(
+                head.contains("http://localhost:52365/api/local_raylet_healthz") && head.contains("http://localhost:8266/api/gcs_healthz"),
+                head);
         String worker = svc("llm-worker-gpu").healthCheck().test().get(1);
-        assertEquals("wget -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success", worker);
+        assertEquals("wget --tries=1 -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success", worker);
     }
 
     @Test
     void theHashIsStableAndChangesWithTheSpec() {
-        var again = ClusterRenderer.render(Specs.sample(), "10.0.5.0/24", RenderOptions.DEFAULT);
+        var again = ClusterRenderer.render(Specs.sample(), NET, RenderOptions.DEFAULT);
         assertEquals(d, again);
-        var scaled = ClusterRenderer.render(Specs.parse(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3")).clusters().get(0).cluster(),
-                "10.0.5.0/24", RenderOptions.DEFAULT);
+        var scaled = ClusterRenderer.render(
+                Specs.parse(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3")).clusters().get(0).cluster(),
+                NET, RenderOptions.DEFAULT);
         assertNotEquals(svc("llm-worker-gpu").hash(), scaled.services().get(1).hash());
         assertEquals(svc("llm-worker-cpu").hash(), scaled.services().get(2).hash());
         assertEquals(svc("llm-head").hash(), scaled.services().get(0).hash());
@@ -116,18 +122,21 @@ class ClusterRendererTest {
         assertEquals("swarmray/ray-standin:test", standin.apply("rayproject/ray:2.40.0"));
         assertEquals("other/ray:1", standin.apply("other/ray:1"));
         assertEquals("swarmray/ray-standin:test",
-                ClusterRenderer.render(c, "10.0.5.0/24", new RenderOptions(standin, RenderOptions.DEFAULT_KINDS)).services().get(0).image());
+                ClusterRenderer.render(c, NET, new RenderOptions(standin, RenderOptions.DEFAULT_KINDS)).services().get(0).image());
     }
 
     @Test
     void faultToleranceSetsRedisEnvOnTheHeadAndReadsThePasswordFromItsSecret() {
-        String yaml = Specs.SAMPLE.replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
-                + "    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass}}}\n");
+        String yaml = Specs.SAMPLE.replace("  rayVersion: \"2.40.0\"\n",
+                "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
+                        + "    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass}}}\n");
         var x = Specs.parse(yaml).clusters().get(0).cluster();
-        var ft = ClusterRenderer.render(x, "10.0.5.0/24", RenderOptions.DEFAULT);
+        var ft = ClusterRenderer.render(x, NET, RenderOptions.DEFAULT);
         var head = ft.services().get(0);
-        assertTrue(head.env().containsAll(List.of("RAY_REDIS_ADDRESS=redis:6379", "RAY_external_storage_namespace=swarmray-llm",
-                "SWARMRAY_REDIS_PASSWORD_FILE=/run/secrets/redis-pass")), head.env().toString());
+        assertTrue(
+                head.env().containsAll(List.of("RAY_REDIS_ADDRESS=redis:6379", "RAY_external_storage_namespace=swarmray-llm-q4tnyh2fz6j3",
+                        "SWARMRAY_REDIS_PASSWORD_FILE=/run/secrets/redis-pass")),
+                head.env().toString());
         assertEquals(List.of("redis-pass"), head.secrets());
         assertTrue(ft.services().get(1).env().contains("RAY_gcs_rpc_server_reconnect_timeout_s=600"));
         assertEquals(List.of(), ft.services().get(1).secrets());

@@ -26,7 +26,8 @@ class RayStartCommandTest {
 
     @Test
     void trueIsABareFlagAndFalseIsDroppedExceptForValueBooleans() {
-        String yaml = Specs.SAMPLE.replace("num-cpus: \"0\"", "num-cpus: \"0\"\n      disable-usage-stats: \"true\"\n      no-monitor: \"false\"\n      include-dashboard: \"false\"\n      block: \"false\"");
+        String yaml = Specs.SAMPLE.replace("num-cpus: \"0\"",
+                "num-cpus: \"0\"\n      disable-usage-stats: \"true\"\n      no-monitor: \"false\"\n      include-dashboard: \"false\"\n      block: \"false\"");
         RayCluster x = Specs.parse(yaml).clusters().get(0).cluster();
         var args = RayStartCommand.args(x, x.head());
         assertTrue(args.contains("--disable-usage-stats"), args.toString());
@@ -46,7 +47,8 @@ class RayStartCommandTest {
 
     @Test
     void groupResourcesMapToFlagsAndJson() {
-        String yaml = Specs.SAMPLE.replace("- groupName: cpu\n", "- groupName: cpu\n      resources: {CPU: \"3\", custom_accel: \"2\", \"a\\\"b\": 1}\n");
+        String yaml = Specs.SAMPLE.replace("- groupName: cpu\n",
+                "- groupName: cpu\n      resources: {CPU: \"3\", custom_accel: \"2\", \"a\\\"b\": 1}\n");
         var f = Specs.parse(yaml);
         RayCluster x = f.clusters().get(0).cluster();
         var args = RayStartCommand.args(x, x.workerGroups().get(1));

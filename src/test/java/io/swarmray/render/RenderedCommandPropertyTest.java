@@ -55,14 +55,16 @@ class RenderedCommandPropertyTest {
             List<SpecIssue> errors = parsed.allErrors();
             if (!errors.isEmpty()) {
                 for (SpecIssue e : errors) {
-                    assertTrue(e.field().startsWith("spec.headGroupSpec.rayStartParams.") || e.field().endsWith(".env[0].value"), context + ": " + e);
+                    assertTrue(e.field().startsWith("spec.headGroupSpec.rayStartParams.") || e.field().endsWith(".env[0].value"),
+                            context + ": " + e);
                     assertTrue(e.message().matches(".*(unclosed|characters long|NUL).*"), context + ": " + e);
                 }
                 refused++;
                 continue;
             }
             var cluster = parsed.clusters().get(0).cluster();
-            DesiredService head = ClusterRenderer.render(cluster, "127.0.0.0/8", RenderOptions.DEFAULT).services().get(0);
+            DesiredService head = ClusterRenderer
+                    .render(cluster, new ClusterNetwork("propertytestnetwork", "127.0.0.0/8"), RenderOptions.DEFAULT).services().get(0);
             Path record = dir.resolve("run" + run);
             Map<String, String> env = execute(head, fakeRay.getParent(), record);
             List<String> argv = readNulSeparated(Path.of(record + ".argv"));

@@ -10,17 +10,17 @@ class BashQuotingTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '^', value = {
-        "\"{\\\"GPU\\\": 1}\"|{\"GPU\": 1}",
-        "'{\"GPU\": 1}'|{\"GPU\": 1}",
-        "plain|plain",
-        "$(rm -rf /)|$(rm -rf /)",
-        "`id`|`id`",
-        "\"$HOME\"|$HOME",
-        "a\\ b|a b",
-        "a b|a b",
-        "'it'\\''s'|it's",
-        "\"a\\nb\"|a\\nb",
-        "x;y|x;y",
+            "\"{\\\"GPU\\\": 1}\"|{\"GPU\": 1}",
+            "'{\"GPU\": 1}'|{\"GPU\": 1}",
+            "plain|plain",
+            "$(rm -rf /)|$(rm -rf /)",
+            "`id`|`id`",
+            "\"$HOME\"|$HOME",
+            "a\\ b|a b",
+            "a b|a b",
+            "'it'\\''s'|it's",
+            "\"a\\nb\"|a\\nb",
+            "x;y|x;y",
     })
     void removesOneLayerAndExpandsNothing(String in, String out) {
         assertEquals(out, BashQuoting.unquote(in));

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ public final class HostileCorpus {
     public static final String CALM = "calm";
     /** What the test profile's swarmray.policy.* settings say (src/main/resources/application.properties). */
     public static final Policy TEST_POLICY = new Policy(List.of("/tmp/swarmray-it-binds"), 28000, 28999,
-            List.of("swarmray/", "rayproject/ray"), new BigDecimal(16), Quantity.parse("32Gi"));
+            List.of("swarmray/", "rayproject/ray"), new BigDecimal(16), Quantity.parse("32Gi"), List.of("SYS_PTRACE"));
 
     /**
      * One file and what the operator must say about it.
@@ -62,7 +64,7 @@ public final class HostileCorpus {
         try (var files = Files.list(SOURCE)) {
             for (Path p : files.toList()) {
                 if (!List.of("expected.tsv", "generate.py").contains(p.getFileName().toString())) {
-                    Files.copy(p, dir.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(p, dir.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
@@ -86,7 +88,7 @@ public final class HostileCorpus {
     public static void remove(Path dir, List<Case> cases) throws IOException {
         for (Case c : cases) {
             Path p = dir.resolve(c.file());
-            if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(p);
             } else {
                 Files.deleteIfExists(p);

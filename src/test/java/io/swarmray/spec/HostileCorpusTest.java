@@ -28,7 +28,8 @@ class HostileCorpusTest {
                 f -> f.errors().stream().map(Object::toString).toList()));
         assertEquals(List.of(), HostileCorpus.unmet(cases, specs::displayName, errors));
         // Only the healthy cluster has a spec to run; every hostile one is refused whole.
-        assertEquals(List.of(HostileCorpus.CALM), registry.clusters().stream().filter(c -> c.spec() != null).map(SpecRegistry.ClusterSpec::name).toList());
+        assertEquals(List.of(HostileCorpus.CALM),
+                registry.clusters().stream().filter(c -> c.spec() != null).map(SpecRegistry.ClusterSpec::name).toList());
         assertEquals(List.of(), registry.cluster(HostileCorpus.CALM).errors());
     }
 

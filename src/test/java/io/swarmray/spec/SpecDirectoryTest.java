@@ -19,7 +19,7 @@ class SpecDirectoryTest {
     private final SpecRegistry registry = new SpecRegistry();
 
     private SpecDirectory specs() {
-        return new SpecDirectory(dir, io.swarmray.spec.Specs.parser(), registry);
+        return new SpecDirectory(dir, Specs.parser(), registry);
     }
 
     private static void old(Path p) throws Exception {
@@ -43,7 +43,7 @@ class SpecDirectoryTest {
 
     @Test
     void hiddenEditorAndOtherFilesAreIgnored() throws Exception {
-        for (String name : new String[] {".llm.yaml.swp", ".#llm.yaml", "llm.yaml~", "notes.txt", "#llm.yaml#"}) {
+        for (String name : new String[]{".llm.yaml.swp", ".#llm.yaml", "llm.yaml~", "notes.txt", "#llm.yaml#"}) {
             old(Files.writeString(dir.resolve(name), Specs.SAMPLE));
         }
         Files.createDirectories(dir.resolve(".status"));

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SpecRegistryTest {
-    private final SpecParser parser = io.swarmray.spec.Specs.parser();
+    private final SpecParser parser = Specs.parser();
     private final SpecRegistry registry = new SpecRegistry();
 
     private Set<String> write(String file, String yaml) {

@@ -1,5 +1,8 @@
 package io.swarmray.spec;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 /** Small spec texts for unit tests. */
 public final class Specs {
     private Specs() {
@@ -66,11 +69,11 @@ public final class Specs {
 
     /** A parser whose policy allows the sample's bind mount under /srv. */
     public static SpecParser parser() {
-        return new SpecParser(1 << 20, new Policy(java.util.List.of("/srv"), 1024, 65535, java.util.List.of(), null, null));
+        return new SpecParser(1 << 20, new Policy(List.of("/srv"), 1024, 65535, List.of(), null, null, List.of()));
     }
 
     public static SpecFile parse(String yaml) {
-        return parser().parse("specs/t.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return parser().parse("specs/t.yaml", yaml.getBytes(StandardCharsets.UTF_8));
     }
 
     public static RayCluster sample() {

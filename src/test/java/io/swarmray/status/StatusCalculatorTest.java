@@ -49,7 +49,8 @@ class StatusCalculatorTest {
 
     @Test
     void readyWhenTheHeadAndEveryGroupRun() {
-        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW), task("g", "running", null, NOW.minusSeconds(1)));
+        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW),
+                task("g", "running", null, NOW.minusSeconds(1)));
         ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         assertEquals("ready", s.state());
         assertEquals(2, s.desiredWorkerReplicas());
@@ -97,7 +98,8 @@ class StatusCalculatorTest {
 
     @Test
     void specErrorsAreReportedAndANeverValidClusterIsFailed() {
-        var bad = new ClusterSpec("llm", "specs/llm.yaml", null, List.of(new SpecIssue("specs/llm.yaml", 0, "spec", "is required")), List.of());
+        var bad = new ClusterSpec("llm", "specs/llm.yaml", null, List.of(new SpecIssue("specs/llm.yaml", 0, "spec", "is required")),
+                List.of());
         ClusterStatus s = StatusCalculator.compute("llm", Observation.ofSwarm(bad, List.of(), List.of(), false, null), null, NOW);
         assertEquals("failed", s.state());
         assertTrue(s.errors().contains("specs/llm.yaml[0] spec: is required"));
@@ -105,7 +107,8 @@ class StatusCalculatorTest {
 
     @Test
     void workersCountAsReadyOnlyWhenTheHeadListsThemAlive() {
-        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW), task("g", "running", null, NOW));
+        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW),
+                task("g", "running", null, NOW));
         List<RayNode> nodes = new ArrayList<>(alive(tasks));
         nodes.set(2, new RayNode("x", nodes.get(2).nodeIp(), "DEAD", false));
         ClusterStatus s = StatusCalculator.compute("llm", seen(tasks, nodes), null, NOW);
@@ -120,7 +123,8 @@ class StatusCalculatorTest {
 
     @Test
     void aClusterThatWasReadyAndLostItsHeadIsRecoveringThenReady() {
-        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW), task("g", "running", null, NOW));
+        List<ObservedTask> tasks = List.of(task("h", "running", null, NOW), task("g", "running", null, NOW),
+                task("g", "running", null, NOW));
         ClusterStatus ready = StatusCalculator.compute("llm", seen(tasks, alive(tasks)), null, NOW);
         List<ObservedTask> headless = List.of(tasks.get(1), tasks.get(2));
         ClusterStatus lost = StatusCalculator.compute("llm", seen(headless, null), ready, NOW.plusSeconds(3));
@@ -135,7 +139,8 @@ class StatusCalculatorTest {
     @Test
     void aHeadThatNoManagerCanRunSaysExactlyThat() {
         var pending = new ObservedTask("p", "h", "llm", 1, null, "pending", "running", "pending task scheduling",
-                "no suitable node (scheduling constraints not satisfied on 2 nodes)", NOW.toString(), NOW.toString(), null, List.of(), List.of());
+                "no suitable node (scheduling constraints not satisfied on 2 nodes)", NOW.toString(), NOW.toString(), null, List.of(),
+                List.of());
         ClusterStatus s = StatusCalculator.compute("llm", seen(List.of(pending), null), null, NOW);
         assertEquals("head: the head is pinned to managers (node.role==manager) and no manager can run it: "
                 + "no suitable node (scheduling constraints not satisfied on 2 nodes)", s.condition(Condition.REPLICA_FAILURE).message());

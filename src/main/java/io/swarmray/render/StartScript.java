@@ -1,0 +1,74 @@
+package io.swarmray.render;
+
+/**
+ * The container's fixed start-up, run by bash with the ray start flags as "$@" (never parsed as shell
+ * text), before {@code exec ray start}. Its inputs are the SWARMRAY_* variables below; spec values reach it
+ * only as data.
+ */
+final class StartScript {
+    /** The cluster network's subnet: the task's address in it becomes --node-ip-address. */
+    static final String NODE_SUBNET = "SWARMRAY_NODE_SUBNET";
+    /** The Swarm secret file holding the Redis password of GCS fault tolerance. */
+    static final String REDIS_PASSWORD_FILE = "SWARMRAY_REDIS_PASSWORD_FILE";
+    /** Workers: the head's GCS address to wait for. */
+    static final String WAIT_FOR_GCS = "SWARMRAY_WAIT_FOR_GCS";
+    /** emptyDir mount points, one a line, that the container's user must be able to write. */
+    static final String EMPTY_DIRS = "SWARMRAY_EMPTY_DIRS";
+
+    /**
+     * (1) Raise the open-files limit as KubeRay does. (2) Pass this task's address on the cluster network as
+     * --node-ip-address: Ray's own guess inside a Swarm task is the docker_gwbridge address that no other
+     * node can reach. (3) Make emptyDir mount points writable as Kubernetes' are (0777): Docker creates a new
+     * volume root-owned 0755 where the image has no such directory, and rayproject/ray runs as uid 1000 with
+     * passwordless sudo. (4) Read the Redis password from its Swarm secret, so it is never in the service
+     * spec, and fail naming the file rather than start Ray with an empty password. (5) On workers, wait for
+     * the head's GCS as KubeRay's init container does, saying why each attempt failed.
+     */
+    static final String TEXT = """
+            ulimit -n "${RAY_START_ULIMIT_OPEN_FILES:-65536}" 2>/dev/null || true
+            if [ -n "${SWARMRAY_NODE_SUBNET:-}" ]; then
+              py=$(command -v python3 || command -v python) || { echo "swarmray: no python in the image to find the node address" >&2; exit 1; }
+              node_ip=$("$py" -c '
+            import ipaddress, socket, sys
+            net = ipaddress.ip_network(sys.argv[1], strict=False)
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.connect((str(net.network_address + 1), 9))
+            ip = s.getsockname()[0]
+            if ipaddress.ip_address(ip) not in net:
+                sys.exit("swarmray: this task has no address in the cluster network " + sys.argv[1])
+            print(ip)
+            ' "$SWARMRAY_NODE_SUBNET") || exit 1
+              set -- "$@" "--node-ip-address=$node_ip"
+            fi
+            if [ -n "${SWARMRAY_EMPTY_DIRS:-}" ]; then
+              while IFS= read -r dir; do
+                if [ -z "$dir" ] || [ -w "$dir" ]; then continue; fi
+                if sudo -n chmod 0777 -- "$dir" 2>/dev/null && [ -w "$dir" ]; then continue; fi
+                echo "swarmray: emptyDir $dir is not writable by uid $(id -u) (Docker made it root-owned) and 'sudo -n chmod' is not possible in this image; give the image a user that may write there, or passwordless sudo as rayproject/ray has" >&2
+                exit 1
+              done <<< "$SWARMRAY_EMPTY_DIRS"
+            fi
+            if [ -n "${SWARMRAY_REDIS_PASSWORD_FILE:-}" ]; then
+              if ! redis_password=$(cat -- "$SWARMRAY_REDIS_PASSWORD_FILE" 2>&1); then
+                echo "swarmray: cannot read the Redis password file $SWARMRAY_REDIS_PASSWORD_FILE (Swarm secret) as uid $(id -u): $redis_password" >&2
+                exit 1
+              fi
+              if [ -z "$redis_password" ]; then
+                echo "swarmray: the Redis password file $SWARMRAY_REDIS_PASSWORD_FILE (Swarm secret) is empty" >&2
+                exit 1
+              fi
+              set -- "$@" "--redis-password=$redis_password"
+              unset redis_password
+            fi
+            if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
+              until why=$(ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" 2>&1); do
+                echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS: ${why##*$'\\n'}"
+                sleep 5
+              done
+            fi
+            exec ray start "$@"
+            """;
+
+    private StartScript() {
+    }
+}

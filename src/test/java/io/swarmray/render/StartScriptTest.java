@@ -1,0 +1,122 @@
+package io.swarmray.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real start script under bash as uid 1000:100, rayproject/ray's user (ray-2.40-audit.md F1, F5), with a
+ * fake {@code ray} on PATH that records its argv. Needs root to switch user (CI runs as root).
+ */
+class StartScriptTest {
+    @TempDir
+    Path dir;
+    Path record;
+
+    record Run(int exit, String output, List<String> argv) {
+    }
+
+    @BeforeEach
+    void fakeRay() throws IOException, InterruptedException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "switching to uid 1000 needs root");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("ray"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + dir.resolve("argv") + "\n");
+        Files.setPosixFilePermissions(bin.resolve("ray"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        record = dir.resolve("argv");
+    }
+
+    private Run run(Map<String, String> env) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=1000", "--regid=100", "--clear-groups", "/bin/bash", "-c",
+                StartScript.TEXT, "swarmray-start", "--head", "--block"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        List<String> argv = Files.exists(record) ? Files.readAllLines(record) : List.of();
+        return new Run(p.exitValue(), out, argv);
+    }
+
+    private Path secret(String value, String mode) throws IOException {
+        Path f = dir.resolve("secret-" + mode);
+        Files.writeString(f, value);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    /** F1: Swarm's old 0400 root-owned secret is unreadable as uid 1000; Ray must not start with no password. */
+    @Test
+    void anUnreadablePasswordFileStopsTheStartNamingTheFile() throws Exception {
+        Path f = secret("hunter2", "r--------");
+        Run r = run(Map.of(StartScript.REDIS_PASSWORD_FILE, f.toString()));
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("cannot read the Redis password file " + f + " (Swarm secret) as uid 1000"), r.output());
+        assertEquals(List.of(), r.argv(), "ray was not started");
+    }
+
+    @Test
+    void theSecretAsSwarmRayMountsItReachesRay() throws Exception {
+        Path f = secret("hunter2\n", "r--r--r--");
+        Run r = run(Map.of(StartScript.REDIS_PASSWORD_FILE, f.toString()));
+        assertEquals(0, r.exit(), r.output());
+        assertEquals(List.of("start", "--head", "--block", "--redis-password=hunter2"), r.argv());
+        assertTrue(!r.output().contains("hunter2"), r.output());
+    }
+
+    @Test
+    void anEmptyPasswordFileStopsTheStart() throws Exception {
+        Run r = run(Map.of(StartScript.REDIS_PASSWORD_FILE, secret("", "r--r--r--").toString()));
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("is empty"), r.output());
+    }
+
+    /** F5: a fresh Docker volume is root:root 0755; without sudo the script says what is wrong, with the path. */
+    @Test
+    void aRootOwnedEmptyDirIsReportedWhenItCannotBeMadeWritable() throws Exception {
+        Path vol = Files.createDirectories(dir.resolve("tmp-ray"));
+        Files.setPosixFilePermissions(vol, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.createDirectories(dir.resolve("open"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(dir.resolve("bin/sudo"), "#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(dir.resolve("bin/sudo"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Run r = run(Map.of(StartScript.EMPTY_DIRS, writable + "\n" + vol));
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("emptyDir " + vol + " is not writable by uid 1000"), r.output());
+        Run ok = run(Map.of(StartScript.EMPTY_DIRS, writable.toString()));
+        assertEquals(0, ok.exit(), ok.output());
+    }
+
+    /** F5 with sudo as rayproject/ray has it: the mount point becomes 0777, as Kubernetes' emptyDir is. */
+    @Test
+    void aRootOwnedEmptyDirIsMadeWritableWithSudo() throws Exception {
+        Path vol = Files.createDirectories(dir.resolve("tmp-ray"));
+        Files.setPosixFilePermissions(vol, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // what passwordless sudo does for this one command: the chmod, as root (this test process is root)
+        Path done = dir.resolve("sudo-asked");
+        Files.writeString(dir.resolve("bin/sudo"), "#!/bin/sh\nprintf '%s ' \"$@\" > " + done + "\n");
+        Files.setPosixFilePermissions(dir.resolve("bin/sudo"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Run refused = run(Map.of(StartScript.EMPTY_DIRS, vol.toString()));
+        assertEquals(1, refused.exit(), "a sudo that did not make it writable is not taken for success: " + refused.output());
+        assertEquals("-n chmod 0777 -- " + vol, Files.readString(done).trim());
+        Files.setPosixFilePermissions(vol, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Run ok = run(Map.of(StartScript.EMPTY_DIRS, vol.toString()));
+        assertEquals(0, ok.exit(), ok.output());
+    }
+}
