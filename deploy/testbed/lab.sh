@@ -12,7 +12,7 @@ DATA=/var/lib/swarmray-lab
 NET=10.78.0
 REG=$NET.1:5000
 HUB=srl-hub
-IMAGES=(swarmray/ray-standin:test)
+IMAGES=(swarmray/ray-standin:test swarmray/ray-standin:test-gpu)
 log() { echo "[lab] $*" >&2; }
 sock() { echo "unix://$RUN/$1/docker.sock"; }
 dk() { local n=$1; shift; DOCKER_HOST=$(sock "$n") docker "$@"; }

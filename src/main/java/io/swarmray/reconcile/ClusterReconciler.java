@@ -270,28 +270,14 @@ public class ClusterReconciler {
         return "restarted " + String.join(", ", restarted);
     }
 
-    /** No spec declares the cluster any more: remove its services, then, once their tasks are gone, its network. */
+    /** No spec declares the cluster any more: take it apart step by step (see {@link ClusterTeardown}). */
     private Duration tearDown(String name, List<ObservedService> services, List<ObservedNetwork> networks) {
         if (services.isEmpty() && networks.isEmpty()) {
             statuses.remove(name);
             return null;
         }
         report(name, Observation.ofSwarm(null, services, List.of(), true, null));
-        if (!services.isEmpty()) {
-            LOG.infof("cluster %s: no spec declares it; removing %d services", name, services.size());
-            services.forEach(swarm::removeService);
-            return SOON;
-        }
-        for (ObservedNetwork n : networks) {
-            try {
-                swarm.removeNetwork(n);
-                LOG.infof("cluster %s: removed network %s", name, n.name());
-            } catch (SwarmException stillInUse) {
-                // tasks of the removed services are still detaching; the next pass removes it
-                return SOON;
-            }
-        }
-        return SOON;
+        return ClusterTeardown.step(swarm, name, services, networks);
     }
 
     private ClusterStatus report(String name, Observation o) {

@@ -67,9 +67,13 @@ public final class ClusterRenderer {
         TreeMap<String, String> labels = baseLabels(cluster);
         labels.put(Labels.NODE_TYPE, g.type().label());
         labels.put(Labels.GROUP, g.groupName());
+        String image = options.images().apply(c.image());
+        if (g.type() == NodeType.HEAD) {
+            labels.putAll(RedisCleanup.headLabels(cluster, network, image));
+        }
         List<String> command = List.of("/bin/bash", "-c", StartScript.TEXT, "swarmray-start");
         boolean head = g.type() == NodeType.HEAD;
-        DesiredService s = new DesiredService(serviceName(cluster, g), labels, options.images().apply(c.image()), command,
+        DesiredService s = new DesiredService(serviceName(cluster, g), labels, image, command,
                 RayStartCommand.args(cluster, g), env(cluster, g, network), mounts(g), resources(g, options), placement(g),
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
@@ -77,12 +81,8 @@ public final class ClusterRenderer {
                 healthCheck(g), STOP_GRACE, cluster.extraNetworks(), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
                         g.rollout().failureAction(), g.rollout().monitorNanos()),
-                c.capabilities());
-        TreeMap<String, String> withHash = new TreeMap<>(labels);
-        withHash.put(Labels.SPEC_HASH, s.hash());
-        return new DesiredService(s.name(), withHash, s.image(), s.command(), s.args(), s.env(), s.mounts(),
-                s.resources(), s.placement(), s.replicas(), s.network(), s.networkAliases(), s.ports(), s.healthCheck(),
-                s.stopGracePeriodNanos(), s.extraNetworks(), s.secrets(), s.rollout(), s.capabilities());
+                c.capabilities(), false);
+        return s.withHashLabel();
     }
 
     /** The head reads the Redis password of GCS fault tolerance from its Swarm secret. */
@@ -118,7 +118,8 @@ public final class ClusterRenderer {
             env.put("FQ_RAY_IP", Names.headService(cluster.name()));
         }
         env.put("RAY_NODE_TYPE_NAME", g.groupName());
-        if (RayStartCommand.gpuLimit(g.template().container().resources().limits()).isEmpty()) {
+        var resources = g.template().container().resources();
+        if (RayStartCommand.gpuLimit(resources.limits()).isEmpty() && RayStartCommand.gpuLimit(resources.requests()).isEmpty()) {
             // On a GPU node the NVIDIA runtime falls back to the image's NVIDIA_VISIBLE_DEVICES (=all in CUDA
             // images) when Swarm assigned no GPU, and Ray would advertise GPUs given to other tasks (F9).
             env.put("NVIDIA_VISIBLE_DEVICES", "void");

@@ -12,13 +12,14 @@ import java.util.TreeMap;
  * @param extraNetworks networks beyond the cluster's own that the tasks join (by name)
  * @param secrets       Swarm secrets (by name) mounted at /run/secrets/NAME
  * @param capabilities  Linux capabilities added to the container (only what the operator's policy allows)
+ * @param runOnce       a job rather than a Ray node: restarted only when it fails, {@link RedisCleanup#ATTEMPTS} times
  */
 public record DesiredService(String name, SortedMap<String, String> labels, String image, List<String> command,
         List<String> args, List<String> env, List<Mount> mounts, Resources resources,
         Placement placement, int replicas, String network, List<String> networkAliases,
         List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
         List<String> extraNetworks, List<String> secrets, Rollout rollout,
-        List<String> capabilities) {
+        List<String> capabilities, boolean runOnce) {
 
     /** Swarm's update config of the service; rollbacks use the same pace. */
     public record Rollout(int parallelism, long delayNanos, String order, String failureAction, long monitorNanos) {
@@ -56,8 +57,18 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
     public String hash() {
         var copy = new TreeMap<>(labels);
         copy.remove(Labels.SPEC_HASH);
-        return SpecHash.of(new DesiredService(name, copy, image, command, args, env, mounts, resources, placement,
-                replicas, network, networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout, capabilities)
-                .toString());
+        return SpecHash.of(withLabels(copy).toString());
+    }
+
+    /** This service with its hash label set, as it is sent to Swarm. */
+    public DesiredService withHashLabel() {
+        TreeMap<String, String> withHash = new TreeMap<>(labels);
+        withHash.put(Labels.SPEC_HASH, hash());
+        return withLabels(withHash);
+    }
+
+    private DesiredService withLabels(SortedMap<String, String> newLabels) {
+        return new DesiredService(name, newLabels, image, command, args, env, mounts, resources, placement, replicas, network,
+                networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout, capabilities, runOnce);
     }
 }

@@ -28,6 +28,7 @@ import com.github.dockerjava.api.model.UpdateFailureAction;
 import com.github.dockerjava.api.model.UpdateOrder;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
+import io.swarmray.render.RedisCleanup;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,7 +70,10 @@ final class ServiceSpecs {
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
                 .withResources(resources(s.resources()))
-                .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L))
+                .withRestartPolicy(s.runOnce()
+                        ? new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ON_FAILURE).withDelay(5_000_000_000L)
+                                .withMaxAttempts((long) RedisCleanup.ATTEMPTS)
+                        : new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L))
                 .withPlacement(placement(s.placement()))
                 .withNetworks(Stream.concat(
                         Stream.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())),

@@ -128,7 +128,7 @@ class CliAndWriteApiSwarmTest {
     void theCliSaysWhenAFileIsOverTheLimit() throws Exception {
         String body = SwarmFixture.cluster("itbig", SwarmFixture.IMAGE, Map.of());
         Path f = specFile("itbig", body + "#".repeat((1 << 20) + 1 - body.length()));
-        Run r = cli("apply", f.toString());
+        Run r = cli("apply", "-f", f.toString());
         assertTrue(r.code() != 0 && r.err().contains("1048577 bytes is over the operator's limit"), r.code() + ": " + r.err());
         assertFalse(Files.exists(SwarmFixture.SPECS.resolve("itbig.yaml")), "nothing was written");
     }

@@ -53,6 +53,14 @@ class FaultToleranceSwarmTest {
                 .substring("RAY_external_storage_namespace=".length());
     }
 
+    private static List<String> redisKeys(String namespace) throws Exception {
+        String redis = dockerCli("ps", "-q", "--filter", "label=com.docker.swarm.service.name=itft-redis").trim();
+        String out = dockerCli("exec", redis, "sh", "-c",
+                "REDISCLI_AUTH=\"$(cat /run/secrets/itft-redis-pass)\" redis-cli --scan --pattern "
+                        + "'RAY" + namespace + "@*'");
+        return out.lines().filter(l -> !l.isBlank()).sorted().toList();
+    }
+
     private List<String> detachedActors(String cluster) throws Exception {
         String body = ClusterLifecycleSwarmTest.exec(docker, cluster + "-head", "wget", "--tries=1", "-q", "-O-",
                 "http://localhost:8265/api/v0/actors");
@@ -130,9 +138,12 @@ class FaultToleranceSwarmTest {
 
             // F6: deleted and created again under the same name, the cluster starts from an empty GCS, as under
             // KubeRay (namespace = the UID): no detached actor of the old cluster comes back.
+            // ... and, as KubeRay's cleanup job does, the deleted cluster's namespace is removed from Redis
             String yaml = Files.readString(SwarmFixture.SPECS.resolve("itft.yaml"));
+            assertFalse(redisKeys(namespace).isEmpty(), "the GCS state is in Redis under " + namespace);
             deleteSpec("itft.yaml");
-            await("cluster removed", Duration.ofSeconds(60), () -> services(docker, name), List::isEmpty);
+            await("cluster removed, its cleanup job included", Duration.ofSeconds(90), () -> services(docker, name), List::isEmpty);
+            assertEquals(List.of(), redisKeys(namespace), "the deleted cluster's namespace is gone from Redis");
             writeSpec("itft.yaml", yaml);
             awaitReady(name);
             String again = namespace(service(docker, "itft-head").getSpec().getTaskTemplate().getContainerSpec().getEnv());

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -104,16 +107,21 @@ class NodeLossIT {
     @Test
     void aGpuGroupLandsOnlyWhereGpusAreAndGetsDistinctOnes() throws Exception {
         startOperator();
-        String yaml = SwarmFixture.cluster("labgpu", SwarmFixture.IMAGE, Map.of("gpu", 2))
-                .replace("limits: {cpu: \"500m\", memory: 512Mi}", "limits: {cpu: \"500m\", memory: 512Mi, nvidia.com/gpu: 1}");
+        // the shipped example, sized for the lab's two cores, with a host port the test policy allows; its -gpu
+        // image is the stand-in as a CUDA image on a 2-GPU node (NVIDIA_VISIBLE_DEVICES=all)
+        String yaml = RealRaySwarmTest.onStandin(Files.readString(Path.of("specs/examples/gpu-inference.yaml")))
+                .replace("limits: {cpu: \"2\", memory: 4Gi}", "limits: {cpu: 500m, memory: 512Mi}")
+                .replace("limits: {cpu: \"8\", memory: 32Gi, nvidia.com/gpu: 1}", "limits: {cpu: 500m, memory: 512Mi, nvidia.com/gpu: 1}")
+                .replace("hostPort: 8265", "hostPort: 28265");
+        assertTrue(yaml.contains("cpu: 500m, memory: 512Mi, nvidia.com/gpu: 1") && yaml.contains("hostPort: 28265"), yaml);
         operator.writeSpec("labgpu.yaml", yaml);
-        var s = SwarmFixture.await("labgpu ready", Duration.ofSeconds(180), () -> status("labgpu"),
+        var s = SwarmFixture.await("llm-inference ready", Duration.ofSeconds(180), () -> status("llm-inference"),
                 st -> "ready".equals(st.getString("status.state")));
         assertEquals("2", s.getString("status.desiredGPU"));
         assertEquals("2", s.getString("status.placedGPU"));
         Map<String, String> hostnames = docker.listSwarmNodesCmd().exec().stream()
                 .collect(Collectors.toMap(n -> n.getId(), n -> n.getDescription().getHostname()));
-        var tasks = docker.listTasksCmd().withServiceFilter("labgpu-worker-gpu").exec().stream()
+        var tasks = docker.listTasksCmd().withServiceFilter("llm-inference-worker-gpu").exec().stream()
                 .filter(t -> "running".equals(t.getDesiredState().getValue())).toList();
         assertEquals(Set.of("srl-n3"), tasks.stream().map(t -> hostnames.get(t.getNodeId())).collect(Collectors.toSet()),
                 "GPU tasks only on the node that offers GPUs");
@@ -128,14 +136,18 @@ class NodeLossIT {
         assertEquals(Set.of("GPU-fake-0", "GPU-fake-1"), ids, "each task got its own GPU");
         // the stand-in reports its GPU to the head: the head's table lists GPU 1 per worker
         String body = new String(new ProcessBuilder("docker", "-H", "unix://" + LabOperator.SOCK, "exec",
-                docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "labgpu-head")).exec().get(0).getId(),
+                docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "llm-inference-head")).exec().get(0)
+                        .getId(),
                 "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes").start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2,
                 JsonPath.from(body).getList("data.result.result.findAll { it.state == 'ALIVE' && it.resources_total.GPU == 1.0 }").size(),
                 body);
+        assertEquals(List.of(),
+                JsonPath.from(body).getList("data.result.result.findAll { it.is_head_node && it.resources_total.GPU != null }"),
+                "the CPU-only head sees no GPU of a CUDA image (NVIDIA_VISIBLE_DEVICES=void): " + body);
         // three GPUs per replica: no node offers that many, and the status says so
         operator.writeSpec("labgpu.yaml", yaml.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 3"));
-        var short3 = SwarmFixture.await("insufficient GPUs named", Duration.ofSeconds(60), () -> status("labgpu"),
+        var short3 = SwarmFixture.await("insufficient GPUs named", Duration.ofSeconds(60), () -> status("llm-inference"),
                 st -> "True".equals(st.getString("status.conditions.find { it.type == 'InsufficientResources' }.status")));
         assertEquals("group gpu asks for 3 NVIDIA-GPU per replica; the largest offer is 2 (node srl-n3)",
                 short3.getString("status.conditions.find { it.type == 'InsufficientResources' }.message"));

@@ -219,6 +219,67 @@ class ClusterReconcilerTest {
         assertTrue(statuses.map.isEmpty());
     }
 
+    /** KubeRay's Redis cleanup job: started from the head's labels as the services go, awaited, then the network goes. */
+    @Test
+    void aDeletedClusterWithFaultToleranceCleansItsRedisNamespaceBeforeTheNetworkGoes() {
+        spec(Specs.SAMPLE.replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n"
+                + "    redisAddress: redis://redis:6379\n    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass}}}\n"));
+        reconciler.reconcile("llm");
+        registry.remove("specs/llm.yaml");
+        scanned();
+        swarm.writes.clear();
+        assertEquals(ClusterReconciler.SOON, reconciler.reconcile("llm"));
+        assertEquals("create llm-gcs-cleanup", swarm.writes.get(0), "the job's inputs are read before the head goes");
+        assertEquals(Set.of("create llm-gcs-cleanup", "remove llm-head", "remove llm-worker-gpu", "remove llm-worker-cpu"),
+                Set.copyOf(swarm.writes));
+        var job = swarm.services.get("llm-gcs-cleanup");
+        assertEquals("redis-cleanup", job.label(Labels.NODE_TYPE));
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes, "the network stays while the job runs");
+        swarm.tasks.add(jobTask("t1", job.id(), "failed", "task: non-zero exit (1)"));
+        swarm.tasks.add(jobTask("t2", job.id(), "complete", null));
+        reconciler.reconcile("llm");
+        assertEquals(List.of("remove llm-gcs-cleanup"), swarm.writes);
+        reconciler.reconcile("llm");
+        assertTrue(swarm.writes.contains("remove llm-net"));
+    }
+
+    @Test
+    void aCleanupThatFailsEveryAttemptDoesNotBlockTheDeletion() {
+        spec(Specs.SAMPLE.replace("  rayVersion: \"2.40.0\"\n", "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n"
+                + "    redisAddress: redis:6379\n"));
+        reconciler.reconcile("llm");
+        registry.remove("specs/llm.yaml");
+        scanned();
+        reconciler.reconcile("llm");
+        var job = swarm.services.get("llm-gcs-cleanup");
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(swarm.services.containsKey("llm-gcs-cleanup"), "attempt " + i);
+            swarm.tasks.add(jobTask("t" + i, job.id(), "failed", "task: non-zero exit (1)"));
+            reconciler.reconcile("llm");
+        }
+        assertTrue(swarm.writes.contains("remove llm-gcs-cleanup"));
+        reconciler.reconcile("llm");
+        assertTrue(swarm.writes.contains("remove llm-net"));
+    }
+
+    @Test
+    void withoutFaultToleranceThereIsNoCleanupJob() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        registry.remove("specs/llm.yaml");
+        scanned();
+        reconciler.reconcile("llm");
+        assertTrue(swarm.writes.stream().noneMatch(w -> w.contains("cleanup")), swarm.writes.toString());
+    }
+
+    private static ObservedTask jobTask(String id, String service, String state, String error) {
+        return new ObservedTask(id, service, "llm", 1, "node", state, "shutdown", "", error, Instant.now().toString(),
+                Instant.now().toString(), "c" + id, List.of(), List.of());
+    }
+
     @Test
     void aFailedReadNeverLeadsToAWrite() {
         scanned();

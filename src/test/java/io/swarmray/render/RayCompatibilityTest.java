@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.Specs;
 import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** What real Ray 2.40 needs of the rendered services (ray-2.40-audit.md, one test per finding). */
@@ -95,6 +96,31 @@ class RayCompatibilityTest {
                 yaml.replace("redisAddress: redis:6379", "redisAddress: redis:6379\n    externalStorageNamespace: shared"));
         var given = ClusterRenderer.render(named, ClusterRendererTest.NET, RenderOptions.DEFAULT).services().get(0).env();
         assertTrue(given.contains(ns + "shared"), given.toString());
+    }
+
+    /** F6, the other half: KubeRay's Redis cleanup job, derived from the head service's labels once the spec is gone. */
+    @Test
+    void theRedisCleanupJobIsAPureFunctionOfTheHeadsLabels() {
+        RayCluster c = parse(Specs.SAMPLE
+                .replace("  labels: {team: ml}\n", "  labels: {team: ml}\n  annotations: {swarmray.io/extra-networks: redis-net}\n")
+                .replace("  rayVersion: \"2.40.0\"\n",
+                        "  rayVersion: \"2.40.0\"\n  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
+                                + "    redisPassword: {valueFrom: {secretKeyRef: {name: redis-pass}}}\n"));
+        DesiredService head = service(c, 0);
+        assertTrue(RedisCleanup.wanted(head.labels()));
+        assertFalse(RedisCleanup.wanted(service(Specs.sample(), 0).labels()), "no fault tolerance, nothing to clean");
+        DesiredService job = RedisCleanup.service("llm", new TreeMap<>(head.labels()));
+        assertEquals("llm-gcs-cleanup", job.name());
+        assertEquals(head.image(), job.image());
+        assertTrue(job.runOnce());
+        assertTrue(job.env().containsAll(List.of("RAY_REDIS_ADDRESS=redis:6379", "RAY_external_storage_namespace=swarmray-llm-q4tnyh2fz6j3",
+                "SWARMRAY_HEAD_HOST=llm-head", "SWARMRAY_REDIS_PASSWORD_FILE=/run/secrets/redis-pass")), job.env().toString());
+        assertEquals(List.of("redis-pass"), job.secrets());
+        assertEquals(List.of("redis-net"), job.extraNetworks());
+        assertEquals("llm-net", job.network());
+        assertEquals(job, RedisCleanup.service("llm", new TreeMap<>(head.labels())));
+        String longName = "x".repeat(58);
+        assertTrue(RedisCleanup.serviceName(longName).length() <= 63);
     }
 
     /** F5: a new Docker volume is root-owned 0755; the start script makes emptyDir mount points writable. */

@@ -1,0 +1,1 @@
+"""The stand-in's `ray` Python package: only what the operator's jobs import (README.md beside ../standin)."""
