@@ -24,7 +24,8 @@ def start(argv):
     # The stand-in's own test hook: the exact argv and env it received, to prove nothing was re-parsed.
     with open(node.hook("standin-argv.json"), "w") as fh:
         json.dump({"argv": ["ray", "start"] + argv, "env": dict(os.environ)}, fh)
-    log("ray start argv: %s" % json.dumps(argv))
+    shown = [a.split("=", 1)[0] + "=<hidden>" if a.startswith("--redis-password=") else a for a in argv]
+    log("ray start argv: %s" % json.dumps(shown))
     signal.signal(signal.SIGTERM, node.terminate)
     signal.signal(signal.SIGINT, node.terminate)
     node.start()

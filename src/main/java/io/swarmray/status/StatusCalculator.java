@@ -97,7 +97,7 @@ public final class StatusCalculator {
                     && Objects.equals(previous.observedGeneration(), generation(spec));
             state = allReady ? "ready" : wasProvisioned ? "recovering" : "provisioning";
             conditions.add(cond(previous, Condition.HEAD_READY, headReady, headReady ? "HeadTaskRunning" : "HeadTaskNotReady",
-                    headReady ? "the head task passes Ray's health check" : "head task: " + head.state, t));
+                    headReady ? "the head task runs and its GCS answers" : headProblem(head, o), t));
             boolean provisioned = allReady || wasProvisioned;
             conditions.add(cond(previous, Condition.PROVISIONED, provisioned, provisioned ? "AllServicesReady" : "ServicesNotReady",
                     provisioned ? "every service reached its desired ready replicas" : ready + "/" + desired + " workers ready", t));
@@ -150,10 +150,22 @@ public final class StatusCalculator {
             return false;
         }
         if (head) {
-            return true; // the head's own health check covers its GCS; the table is asked of it
+            // Swarm's healthcheck tolerates a busy GCS for minutes (KubeRay's liveness), so readiness asks the
+            // GCS itself: the head's node table was read through it and lists the head ALIVE.
+            return o.rayNodes() != null && o.rayNodes().stream().anyMatch(n -> n.alive() && n.head());
         }
         return o.rayNodes() != null && o.rayNodes().stream()
                 .anyMatch(n -> n.alive() && !n.head() && task.addresses().contains(n.nodeIp()));
+    }
+
+    private static String headProblem(GroupCount head, Observation o) {
+        if (!head.state.startsWith("running")) {
+            return "head task: " + head.state;
+        }
+        return "the head task runs but its GCS did not answer: "
+                + (o.rayNodes() == null
+                        ? (o.rayProblem() == null ? "the head was not asked" : o.rayProblem())
+                        : "no ALIVE head in its node table");
     }
 
     private static GroupCount count(String serviceName, boolean head, Observation o, Instant now) {

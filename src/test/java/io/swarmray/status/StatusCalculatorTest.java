@@ -91,9 +91,20 @@ class StatusCalculatorTest {
         ClusterStatus first = StatusCalculator.compute("llm", o, null, NOW);
         ClusterStatus second = StatusCalculator.compute("llm", o, first, NOW.plusSeconds(5));
         assertEquals(NOW.toString(), second.condition(Condition.HEAD_READY).lastTransitionTime());
-        var ready = seen(List.of(task("h", "running", null, NOW)), null);
-        ClusterStatus third = StatusCalculator.compute("llm", ready, second, NOW.plusSeconds(9));
+        var running = List.of(task("h", "running", null, NOW));
+        ClusterStatus third = StatusCalculator.compute("llm", seen(running, alive(running)), second, NOW.plusSeconds(9));
         assertEquals(NOW.plusSeconds(9).toString(), third.condition(Condition.HEAD_READY).lastTransitionTime());
+    }
+
+    /** F7: Swarm keeps a head whose GCS is busy for minutes; readiness still needs the GCS to answer. */
+    @Test
+    void aRunningHeadWhoseGcsDoesNotAnswerIsNotReady() {
+        var running = List.of(task("h", "running", null, NOW));
+        ClusterStatus s = StatusCalculator.compute("llm", seen(running, null), null, NOW);
+        assertEquals("False", s.condition(Condition.HEAD_READY).status());
+        assertEquals("the head task runs but its GCS did not answer: head unreachable", s.condition(Condition.HEAD_READY).message());
+        assertEquals("True",
+                StatusCalculator.compute("llm", seen(running, alive(running)), null, NOW).condition(Condition.HEAD_READY).status());
     }
 
     @Test
