@@ -189,7 +189,7 @@ class Gcs:
             except (OSError, ValueError) as e:
                 return 503, "GCS is not alive: %s" % e
 
-        def state_answer(rows, params, key):
+        def state_answer(rows, params):
             try:
                 limit = int(params.get("limit", DEFAULT_LIMIT))
             except ValueError:
@@ -209,14 +209,14 @@ class Gcs:
                 nodes = self.ask({"op": "nodes"}, 30)["nodes"]
             except (OSError, ValueError) as e:
                 return 500, {"result": False, "msg": "Failed to query the GCS: %s" % e, "data": {}}
-            return state_answer([{k: v for k, v in n.items() if k != "raylet_port"} for n in nodes], params, "node")
+            return state_answer([{k: v for k, v in n.items() if k != "raylet_port"} for n in nodes], params)
 
         def actors_v0(params):
             try:
                 actors = self.ask({"op": "actors"}, 30)["actors"]
             except (OSError, ValueError) as e:
                 return 500, {"result": False, "msg": "Failed to query the GCS: %s" % e, "data": {}}
-            return state_answer(actors, params, "actor")
+            return state_answer(actors, params)
 
         def summary(_):
             with self.lock:

@@ -69,15 +69,21 @@ class FailoverSwarmTest {
     @Test
     void workerLossShowsFewerReadyUntilRayListsTheReplacement() throws Exception {
         String name = "itworker";
-        writeSpec("itworker.yaml", cluster(name, IMAGE, Map.of("w", 2)));
+        // Ray's own GCS health-check settings, as a user may set them on the head: a check every second with a 2 s
+        // timeout, so the frozen raylet is declared DEAD after about 5 + 5 x 3 s instead of about 70 s
+        String yaml = cluster(name, IMAGE, Map.of("w", 2)).replace("          - name: ray-head\n",
+                "          - name: ray-head\n            env:\n              - {name: RAY_health_check_period_ms, value: \"1000\"}\n"
+                        + "              - {name: RAY_health_check_timeout_ms, value: \"2000\"}\n");
+        assertTrue(yaml.contains("RAY_health_check_timeout_ms"), yaml);
+        writeSpec("itworker.yaml", yaml);
         awaitReady(name);
         String victim = docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "itworker-worker-w"))
                 .exec().get(0).getId();
         // Freeze the raylet (the process lives, the head's health checks time out): Ray marks the node DEAD after
-        // 5 failed checks of 10 s each (about 65 s), the agent then answers 503 from the GCS's view and Swarm
-        // replaces the container; the status must count one worker less, then recover.
+        // 5 failed checks, the agent then answers 503 from the GCS's view and Swarm replaces the container; the
+        // status must count one worker less, then recover.
         SwarmFixture.dockerCli("exec", victim, "touch", "/tmp/ray/standin-raylet-dead");
-        var degraded = await("one worker not ready", Duration.ofSeconds(120), () -> status(name),
+        var degraded = await("one worker not ready", Duration.ofSeconds(90), () -> status(name),
                 s -> s.getInt("status.readyWorkerReplicas") == 1);
         assertEquals("recovering", degraded.getString("status.state"));
         var back = awaitReady(name);
