@@ -31,7 +31,8 @@ public final class RedisCleanup {
 
     /**
      * Waits until the head's name no longer resolves (its service removed, its tasks gone: no GCS writes any
-     * more), then runs Ray's cleanup. Exit 1 when Ray reports failure, so Swarm tries again.
+     * more), then runs Ray's cleanup. Exit 1 when Ray reports failure, so Swarm tries again. Ray checks the
+     * argument types (gcs_utils.py): the password must be a string, "" when there is none.
      */
     static final String SCRIPT = """
             for i in $(seq 1 120); do getent hosts "$SWARMRAY_HEAD_HOST" >/dev/null || break; sleep 1; done
@@ -49,7 +50,7 @@ public final class RedisCleanup {
             url = urlparse(address if "://" in address else "redis://" + address)
             namespace = os.environ["RAY_external_storage_namespace"]
             if not cleanup_redis_storage(host=url.hostname, port=url.port or 6379,
-                                         password=os.environ.get("SWARMRAY_REDIS_PASSWORD") or url.password,
+                                         password=os.environ.get("SWARMRAY_REDIS_PASSWORD") or url.password or "",
                                          use_ssl=url.scheme == "rediss", storage_namespace=namespace):
                 sys.exit("swarmray: Ray could not clean namespace " + namespace + " in Redis at " + address)
             print("swarmray: cleaned namespace " + namespace + " in Redis at " + address)
