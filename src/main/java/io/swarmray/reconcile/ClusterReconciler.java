@@ -25,7 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,8 +46,6 @@ public class ClusterReconciler {
     private static final Logger LOG = Logger.getLogger(ClusterReconciler.class);
     /** Soon: waiting for something Swarm does in about a second (a network's subnet, tasks leaving). */
     static final Duration SOON = Duration.ofMillis(500);
-    /** How much older than the head a worker task must be to count as registered with a previous head. */
-    static final Duration HEAD_REPLACEMENT_MARGIN = Duration.ofSeconds(2);
     static final Duration FAILING_INTERVAL = Duration.ofSeconds(10);
 
     @Inject
@@ -126,7 +123,6 @@ public class ClusterReconciler {
         }
         DesiredCluster desired = ClusterRenderer.render(spec.spec(), new ClusterNetwork(network.id(), network.subnet()),
                 config.renderOptions());
-        joinClusterNetwork(network);
         Map<String, ObservedService> byName = services.stream()
                 .collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<ObservedTask> tasks = swarm.tasks(name);
@@ -165,6 +161,9 @@ public class ClusterReconciler {
             LOG.infof("cluster %s: %s", name, String.join(", ", changes));
             services = swarm.services(name);
         }
+        if (head != null && head.running()) {
+            joinClusterNetwork(network);
+        }
         String restarted = restartWorkersOlderThan(head, spec, desired, services, tasks);
         if (restarted != null) {
             changes.add(restarted);
@@ -184,6 +183,9 @@ public class ClusterReconciler {
     /**
      * When the operator runs in a container (a Swarm service), it joins each cluster network to read
      * the head's node table by name. A failure is not fatal: the probe then reports why it cannot read.
+     * It joins once the head runs, not before: joining a new attachable overlay while Swarm starts the
+     * cluster's first tasks made the head's first task fail ("starting container failed: Address already
+     * in use", moby#32634) in 3 of 3 runs of OperatorServiceIT.
      */
     private void joinClusterNetwork(ObservedNetwork network) {
         String me = self.id().orElse(null);
@@ -236,16 +238,15 @@ public class ClusterReconciler {
     }
 
     /**
-     * Without GCS fault tolerance a new head does not know the old workers; Ray would let them
-     * linger until their 60 s reconnect timeout. Once the new head runs, restart (Swarm's force
-     * update) every group that still has workers older than the head, so they register at once.
+     * Once a new head runs, restart (Swarm's force update) every group that still has workers registered
+     * with an earlier head ({@link HeadReplacement}), so they register with the new one at once.
      */
     private String restartWorkersOlderThan(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
             List<ObservedTask> tasks) {
         if (head == null || !head.running() || head.createdAt() == null || spec.spec().gcsFaultTolerance() != null) {
             return null; // with GCS fault tolerance the workers reconnect to the new head by themselves
         }
-        Instant headBorn = Instant.parse(head.createdAt());
+        List<ObservedTask> headTasks = tasks.stream().filter(t -> t.serviceId().equals(head.serviceId())).toList();
         List<String> restarted = new ArrayList<>();
         for (var g : spec.spec().workerGroups()) {
             String svcName = Names.workerService(spec.name(), g.groupName());
@@ -253,8 +254,8 @@ public class ClusterReconciler {
             if (svc == null || head.id().equals(restartedForHead.get(svcName)) || "updating".equals(svc.updateState())) {
                 continue;
             }
-            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.createdAt() != null
-                    && Instant.parse(t.createdAt()).isBefore(headBorn.minus(HEAD_REPLACEMENT_MARGIN)));
+            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted()
+                    && HeadReplacement.registeredWithEarlierHead(t, head, headTasks));
             if (stale) {
                 DesiredService want = desired.services().stream().filter(d -> d.name().equals(svcName)).findFirst().orElseThrow();
                 swarm.updateService(svc, want, svc.forceUpdate() + 1);

@@ -21,6 +21,22 @@ public record ObservedTask(String id, String serviceId, String cluster, int slot
         return "running".equals(state);
     }
 
+    /**
+     * Failed or rejected before its container ran (Swarm's message stays at the state it failed in, e.g.
+     * "starting" for "starting container failed: Address already in use"; a task that ran keeps "started").
+     */
+    public boolean neverRan() {
+        return ("failed".equals(state) || "rejected".equals(state)) && !"started".equals(message);
+    }
+
+    /** Swarm is done with it: it will not run (again). */
+    public boolean ended() {
+        return switch (state) {
+            case "complete", "shutdown", "failed", "rejected", "orphaned", "remove" -> true;
+            default -> false;
+        };
+    }
+
     public boolean wanted() {
         return "running".equals(desiredState) || "ready".equals(desiredState);
     }

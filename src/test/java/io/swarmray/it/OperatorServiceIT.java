@@ -2,7 +2,6 @@ package io.swarmray.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -101,6 +100,24 @@ class OperatorServiceIT {
                 .collect(Collectors.toMap(t -> t.getServiceId() + "/" + t.getSlot(), t -> t.getId(), (a, b) -> a, TreeMap::new));
     }
 
+    /** What became of tasks that are no longer running, and each service's update state: a failure's diagnosis. */
+    static String whyReplaced(Map<String, String> before) {
+        var now = rayTasks();
+        StringBuilder out = new StringBuilder("before " + before + "; tasks: ");
+        docker.listTasksCmd().withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec().forEach(t -> out.append(t.getServiceId())
+                .append('/').append(t.getSlot()).append(' ').append(t.getId()).append(" created ").append(t.getCreatedAt()).append(' ')
+                .append(t.getStatus().getState()).append('/').append(t.getDesiredState()).append(" at ")
+                .append(t.getStatus().getTimestamp())
+                .append(" '").append(t.getStatus().getMessage()).append("' err '").append(t.getStatus().getErr()).append("'; "));
+        docker.listServicesCmd().withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec()
+                .forEach(s -> out.append(s.getSpec().getName()).append(" version ").append(s.getVersion().getIndex()).append(" update ")
+                        .append(s.getUpdateStatus() == null
+                                ? "none"
+                                : s.getUpdateStatus().getState() + " " + s.getUpdateStatus().getMessage())
+                        .append(" force ").append(s.getSpec().getTaskTemplate().getForceUpdate()).append("; "));
+        return out.toString();
+    }
+
     @Test
     void theOperatorRunsAsAStackSurvivesItsOwnDeathAndIsMarkedUnhealthyWithoutDocker() throws Exception {
         String first = SwarmFixture.await("operator healthy", Duration.ofSeconds(90), OperatorServiceIT::operatorContainer,
@@ -118,7 +135,7 @@ class OperatorServiceIT {
         SwarmFixture.await("svcc ready again", Duration.ofSeconds(60), () -> get("/api/v1/rayclusters/svcc"),
                 s -> "ready".equals(s.getString("status.state")));
         Thread.sleep(5000);
-        assertEquals(tasks, rayTasks(), "no Ray task was restarted");
+        assertEquals(tasks, rayTasks(), () -> "no Ray task was restarted; " + whyReplaced(tasks));
 
         // Docker unreachable: readiness fails, so Swarm's healthcheck marks the operator unhealthy.
         run(Map.of(), "docker", "service", "update", "-d", "--env-add", "DOCKER_HOST=tcp://127.0.0.1:9", SERVICE);
@@ -130,6 +147,6 @@ class OperatorServiceIT {
         run(Map.of(), "docker", "service", "update", "-d", "--env-rm", "DOCKER_HOST", SERVICE);
         SwarmFixture.await("operator healthy again", Duration.ofSeconds(120), OperatorServiceIT::operatorContainer,
                 c -> c != null && "healthy".equals(health(c)));
-        assertTrue(rayTasks().equals(tasks), "Ray services untouched throughout");
+        assertEquals(tasks, rayTasks(), () -> "Ray services untouched throughout; " + whyReplaced(tasks));
     }
 }
