@@ -7,15 +7,25 @@ trap cleanup_bench EXIT
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
 
-# start_operator PORT: builds the jar if needed, starts it on WORK/specs, waits until ready. Sets OP.
+# start_operator PORT [COMMAND...]: starts the operator (COMMAND, default the packaged jar; builds it if needed)
+# on WORK/specs and waits until ready. Sets OP, and LISTEN_S and READY_S: seconds from launch until
+# /q/health/live first answers (any status) and until /q/health/ready answers 200.
 start_operator() {
-  local port=$1
-  [[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
+  local port=$1; shift
+  local cmd=("$@")
+  if ((${#cmd[@]} == 0)); then
+    [[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
+    cmd=(java ${JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar")
+  fi
   mkdir -p "$WORK/specs"
-  SWARMRAY_INSTANCE=bench SWARMRAY_SPECS_DIR="$WORK/specs" QUARKUS_HTTP_PORT=$port java ${JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" \
-    >> "$WORK/operator.log" 2>&1 &
+  local t0; t0=$(now); LISTEN_S=""
+  SWARMRAY_INSTANCE=bench SWARMRAY_SPECS_DIR="$WORK/specs" QUARKUS_HTTP_PORT=$port "${cmd[@]}" >> "$WORK/operator.log" 2>&1 &
   OP=$!
-  for _ in $(seq 1 120); do curl -sf "localhost:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
+  for _ in $(seq 1 3000); do
+    if [[ -z "$LISTEN_S" ]] && curl -s -o /dev/null "localhost:$port/q/health/live"; then LISTEN_S=$(since "$t0"); fi
+    if curl -sf -o /dev/null "localhost:$port/q/health/ready"; then READY_S=$(since "$t0"); return 0; fi
+    sleep 0.01
+  done
   echo "operator did not become ready; see $WORK/operator.log" >&2; return 1
 }
 

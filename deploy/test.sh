@@ -3,7 +3,9 @@
 #   installs what is missing (JDK 17, Maven, docker.io, debootstrap), starts dockerd and a
 #   single-node swarm if needed, builds the test images (cached), removes what an earlier test run
 #   left on the swarm, brings up the three-node lab (deploy/testbed/lab.sh), then runs every unit and
-#   integration test with Maven: *Test in the test phase, *IT (against the packaged operator) after packaging.
+#   integration test with Maven: *Test in the test phase, *IT (against the packaged operator) after packaging;
+#   then compiles the native binary (a GraalVM 25 toolchain assembled once per machine if none is installed)
+#   and runs the *IT that start the packaged operator against it (README, "Tests": which run where, and why).
 # Extra arguments go to Maven (e.g. deploy/test.sh -Dtest=SpecParserTest).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)     # the swarmray CLI and its tests
-command -v unzip >/dev/null 2>&1 || missing+=(unzip)         # native/check-sources.sh
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)             # native-image links with the system C toolchain
+[[ -e /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)         # the three-node lab
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
@@ -25,18 +28,31 @@ if ((${#missing[@]})); then
   apt-get install -y -q "${missing[@]}" >/dev/null
 fi
 
+# Which *IT runs against which artefact (README, "Tests"): the operator as a process and as a Swarm service
+# on the native binary; the lab's node-loss and engine-outage tests, and the service again, on the jar.
+JVM_ITS=${JVM_ITS:-NodeLossIT,ManagerEngineOutageIT,OperatorServiceIT}
+NATIVE_ITS=${NATIVE_ITS:-PackagedOperatorIT,OperatorCrashIT,OperatorServiceIT}
+
 deploy/testbed/ensure-swarm.sh
 deploy/testbed/build-images.sh
 deploy/testbed/clean-test-objects.sh
 # the three-node lab for node-loss tests (NodeLossIT): three dockerd in network namespaces, ~15 s
 deploy/testbed/lab.sh up
 
-log "mvn verify"
+# GraalVM 25 for the native build: GRAALVM_HOME, native-image on PATH, or assembled offline (~2.5 min, cached)
+GRAALVM=$(deploy/testbed/ensure-native-toolchain.sh)
+
+log "mvn verify (JVM)"
 # -Dvalidate-format: unformatted code or unsorted imports fail the build (`mvn process-sources` fixes both)
-mvn -B -ntp clean verify -Dvalidate-format "$@"
-# CI gate of the native build: every Quarkus build step up to the native compiler (no GraalVM here)
-native/check-sources.sh
+mvn -B -ntp clean verify -Dvalidate-format -Dit.test="$JVM_ITS" "$@"
+# the native run below writes its *IT reports into the same directory
+rm -rf target/failsafe-reports-jvm && mv target/failsafe-reports target/failsafe-reports-jvm
+
+log "mvn verify -Dnative: the native binary ($GRAALVM), then $NATIVE_ITS against it"
+mvn -B -ntp verify -Dnative -Dquarkus.native.graalvm-home="$GRAALVM" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test="$NATIVE_ITS" "$@"
+ls -l target/*-runner
 # one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"
-cat target/surefire-reports/TEST-*.xml target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
+cat target/surefire-reports/TEST-*.xml target/failsafe-reports-jvm/TEST-*.xml target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
   | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] += kv[2] } }
          END { printf "%d passed, %d failed, %d skipped\n", v["tests"] - v["failures"] - v["errors"] - v["skipped"], v["failures"] + v["errors"], v["skipped"] }' || true

@@ -11,12 +11,17 @@ import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Asks a cluster's head for its node table, the truth about which Ray nodes are ALIVE. Two ways:
@@ -42,7 +47,16 @@ public class HeadProbe {
     @Inject
     SelfContainer self;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /**
+     * Apache's client, which docker-java's transport already brings: the JDK's java.net.http would add its
+     * own module to the native image (1.4 MB of code) and a selector thread, for one GET.
+     */
+    private final CloseableHttpClient http = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(TIMEOUT)).build()).build())
+            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(TIMEOUT))
+                    .setConnectionRequestTimeout(Timeout.of(TIMEOUT)).build())
+            .disableAutomaticRetries().build();
 
     public Answer ask(RayCluster cluster, ObservedTask head) {
         if (head == null || !head.running()) {
@@ -58,19 +72,16 @@ public class HeadProbe {
     }
 
     private String overNetwork(RayCluster cluster, int port) {
-        URI uri = URI.create("http://" + Names.headService(cluster.name()) + ":" + port + "/api/v0/nodes?limit=10000");
+        String uri = "http://" + Names.headService(cluster.name()) + ":" + port + "/api/v0/nodes?limit=10000";
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(uri + " answered HTTP " + r.statusCode());
-            }
-            return r.body();
+            return http.execute(new HttpGet(uri), r -> {
+                if (r.getCode() != 200) {
+                    throw new IllegalStateException(uri + " answered HTTP " + r.getCode());
+                }
+                return EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8);
+            });
         } catch (IOException e) {
             throw new IllegalStateException(uri + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
         }
     }
 

@@ -80,6 +80,11 @@ public class ReconcileLoop {
         metrics.gauge("swarmray.queue.depth", queue, WorkQueue::depth);
         LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(),
                 config.statusDir().toAbsolutePath());
+        // Off the start-up path: HTTP listens at once, and the first resync lists Swarm (Docker may be slow or down).
+        timer.execute(this::startSources);
+    }
+
+    private void startSources() {
         // Read every spec before any reconcile: a cluster whose file was not read yet must not look deleted.
         resync();
         daemon(this::watch, "swarmray-spec-watch").start();

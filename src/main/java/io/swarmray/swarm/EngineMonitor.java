@@ -28,12 +28,15 @@ public class EngineMonitor {
     /** A hung engine (every call timing out) must show as a problem long before the calls' own timeout. */
     static final long SLOW_AFTER_MILLIS = 10_000;
 
-    private volatile EngineState state = new EngineState(null, "not asked yet");
+    private volatile EngineState state = new EngineState(null, "no answer yet");
     private volatile long askingSince;
     private volatile String lastProblem = "";
 
+    /** The first question off the start-up path: the operator listens at once, and is ready when Docker first answers. */
     void onStart(@Observes StartupEvent e) {
-        check();
+        Thread first = new Thread(this::check, "swarmray-engine-first-check");
+        first.setDaemon(true);
+        first.start();
     }
 
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

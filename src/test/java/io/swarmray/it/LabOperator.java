@@ -45,7 +45,7 @@ final class LabOperator implements AutoCloseable {
                 .responseTimeout(Duration.ofSeconds(20)).build());
         awaitNodesReady();
         Files.createDirectories(SPECS);
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(PackagedArtifact.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
         pb.environment().put("DOCKER_HOST", "unix://" + SOCK.replace("/n1/", "/" + engineNode + "/"));
         pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());

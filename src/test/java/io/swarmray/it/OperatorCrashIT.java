@@ -1,7 +1,6 @@
 package io.swarmray.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Service;
@@ -44,7 +43,6 @@ class OperatorCrashIT {
     static final int KILLS = 32;
     static final int PORT = 18191;
     static final Path SPECS = Path.of("target/crash-specs");
-    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     static DockerClient docker;
     private Process operator;
     private final Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
@@ -68,7 +66,7 @@ class OperatorCrashIT {
     }
 
     private void start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", JAR.toString())
+        ProcessBuilder pb = new ProcessBuilder(PackagedArtifact.command())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/crash-operator.log")));
         pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
@@ -126,7 +124,6 @@ class OperatorCrashIT {
 
     @Test
     void sigkillAtRandomPointsLeavesNoDuplicateNoOrphanAndNoRestartOfHealthyClusters() throws Exception {
-        assertTrue(Files.exists(JAR), "run after packaging: " + JAR);
         Files.createDirectories(SPECS);
         deleteSpecs();
         start();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real deployment: the operator's image (deploy/Dockerfile) as a Swarm stack (deploy/swarmray-stack.yml).
+ * The real deployment: the operator's image (deploy/Dockerfile, or native/Dockerfile.prebuilt under -Dnative) as a Swarm stack (deploy/swarmray-stack.yml).
  * A spec dropped into the mounted directory becomes a ready cluster (the operator reads the head's node
  * table over the cluster network it joins); a killed operator comes back without restarting healthy Ray
  * services; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
@@ -43,9 +43,14 @@ class OperatorServiceIT {
     static void deploy() throws Exception {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
-        run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "deploy/Dockerfile", "--build-arg",
-                "BASE=swarmray/debian-jre:12",
-                "-t", IMAGE, ".");
+        // the packaged artifact in its image: the jar on the test bed's JRE, or the native binary on its plain Debian
+        if (PackagedArtifact.isNative()) {
+            run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "native/Dockerfile.prebuilt", "--build-arg",
+                    "RUNTIME=swarmray/debian-base:12", "-t", IMAGE, ".");
+        } else {
+            run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "deploy/Dockerfile", "--build-arg",
+                    "BASE=swarmray/debian-jre:12", "-t", IMAGE, ".");
+        }
         Files.createDirectories(SPECS);
         run(Map.of("SWARMRAY_IMAGE", IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT", String.valueOf(PORT),
                 "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml",
