@@ -23,7 +23,9 @@ start_operator() {
   OP=$!
   for _ in $(seq 1 3000); do
     if [[ -z "$LISTEN_S" ]] && curl -s -o /dev/null "localhost:$port/q/health/live"; then LISTEN_S=$(since "$t0"); fi
-    if curl -sf -o /dev/null "localhost:$port/q/health/ready"; then READY_S=$(since "$t0"); return 0; fi
+    if curl -sf -o /dev/null "localhost:$port/q/health/ready"; then
+      READY_S=$(since "$t0"); LISTEN_S=${LISTEN_S:-$READY_S}; return 0 # it began to listen already ready
+    fi
     sleep 0.01
   done
   echo "operator did not become ready; see $WORK/operator.log" >&2; return 1
