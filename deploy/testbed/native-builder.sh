@@ -28,6 +28,8 @@ fi
 ctx=$(mktemp -d "$CACHE/native-builder.XXXX")
 trap 'rm -rf "$ctx"' EXIT
 cp -a "$graal" "$ctx/graalvm"
+# the toolchain's JDK links its trust store to the host's (/etc/ssl/certs/java/cacerts): Maven needs the file itself
+cp --remove-destination "$(readlink -f "$graal/lib/security/cacerts")" "$ctx/graalvm/lib/security/cacerts"
 tar -xzf "$tarball" -C "$ctx" && mv "$ctx/apache-maven-$MAVEN_VERSION" "$ctx/maven"
 cat > "$ctx/Dockerfile" <<'DOCKERFILE'
 FROM swarmray/debian-cc:12
@@ -37,4 +39,4 @@ ENV JAVA_HOME=/opt/graalvm GRAALVM_HOME=/opt/graalvm PATH=/opt/graalvm/bin:/opt/
 DOCKERFILE
 log "docker build swarmray/native-builder:25"
 docker build -q -t swarmray/native-builder:25 "$ctx" >/dev/null
-log "builder ready: swarmray/native-builder:25 ($(docker run --rm swarmray/native-builder:25 native-image --version | head -1))"
+log "builder ready: swarmray/native-builder:25 ($(docker run --rm swarmray/native-builder:25 native-image --version | sed -n 1p))"
