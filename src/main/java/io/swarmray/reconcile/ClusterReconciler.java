@@ -164,7 +164,7 @@ public class ClusterReconciler {
         if (head != null && head.running()) {
             joinClusterNetwork(network);
         }
-        String restarted = restartWorkersOlderThan(head, spec, desired, services, tasks);
+        String restarted = restartWorkersOfEarlierHeads(head, spec, desired, services, tasks);
         if (restarted != null) {
             changes.add(restarted);
         }
@@ -241,7 +241,7 @@ public class ClusterReconciler {
      * Once a new head runs, restart (Swarm's force update) every group that still has workers registered
      * with an earlier head ({@link HeadReplacement}), so they register with the new one at once.
      */
-    private String restartWorkersOlderThan(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
+    private String restartWorkersOfEarlierHeads(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
             List<ObservedTask> tasks) {
         if (head == null || !head.running() || head.createdAt() == null || spec.spec().gcsFaultTolerance() != null) {
             return null; // with GCS fault tolerance the workers reconnect to the new head by themselves
