@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.swarmray.swarm.SwarmClient;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,8 @@ class FailoverSwarmTest {
 
     @Inject
     DockerClient docker;
+    @Inject
+    SwarmClient swarm;
 
     private String container(String service) {
         return docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", service)).exec().get(0).getId();
@@ -38,44 +41,73 @@ class FailoverSwarmTest {
         return JsonPath.from(body).getList("data.result.result");
     }
 
+    /**
+     * Ray's own GCS health-check settings, as a user may set them on the head: a check every second with a 2 s
+     * timeout, so a raylet that stopped answering is declared DEAD after about 5 + 5 x 3 s instead of up to 65 s.
+     */
+    private static String withQuickHealthChecks(String yaml) {
+        String out = yaml.replace("          - name: ray-head\n",
+                "          - name: ray-head\n            env:\n              - {name: RAY_health_check_period_ms, value: \"1000\"}\n"
+                        + "              - {name: RAY_health_check_timeout_ms, value: \"2000\"}\n");
+        assertTrue(out.contains("RAY_health_check_timeout_ms"), out);
+        return out;
+    }
+
+    /** Every task of the cluster Swarm still lists, with its addresses: why a node is in the table. */
+    private String taskHistory(String cluster) {
+        StringBuilder out = new StringBuilder();
+        for (var t : swarm.tasks(cluster)) {
+            out.append(t.serviceId(), 0, 6).append('/').append(t.slot()).append(' ').append(t.id(), 0, 8).append(" created ")
+                    .append(t.createdAt()).append(' ').append(t.state()).append('/').append(t.desiredState()).append(" '")
+                    .append(t.message()).append("' ").append(t.addresses()).append(" at ").append(t.timestamp()).append("; ");
+        }
+        return out.toString();
+    }
+
     @Test
     void headLossRecoversWithEveryWorkerRegisteredWithTheNewHead() throws Exception {
         String name = "ithead";
-        writeSpec("ithead.yaml", cluster(name, IMAGE, Map.of("w", 2)));
-        awaitReady(name);
-        String oldHead = container("ithead-head");
-        docker.killContainerCmd(oldHead).exec();
-        var lost = await("head loss seen", Duration.ofSeconds(30), () -> status(name),
-                s -> "False".equals(s.getString("status.conditions.find { it.type == 'HeadReady' }.status")));
-        assertEquals("recovering", lost.getString("status.state"));
-        var back = awaitReady(name);
-        assertEquals(2, back.getInt("status.readyWorkerReplicas"));
-        assertNotEquals(oldHead, container("ithead-head"));
-        var nodes = await("2 workers ALIVE in the new head's table", Duration.ofSeconds(60), () -> {
+        // In one CI run the new head's table listed 4 ALIVE workers for over 60 s, 2 of them no longer running: after
+        // the head's loss Swarm restarts the workers the new GCS rejects while the operator restarts their group (a
+        // double restart, issue #15), and a replaced worker that never unregistered stays ALIVE until Ray's health
+        // checks declare it DEAD, up to 65 s with Ray's defaults. Quick checks keep that within the wait.
+        writeSpec("ithead.yaml", withQuickHealthChecks(cluster(name, IMAGE, Map.of("w", 2))));
+        try {
+            awaitReady(name);
+            String oldHead = container("ithead-head");
+            docker.killContainerCmd(oldHead).exec();
+            var lost = await("head loss seen", Duration.ofSeconds(30), () -> status(name),
+                    s -> "False".equals(s.getString("status.conditions.find { it.type == 'HeadReady' }.status")));
+            assertEquals("recovering", lost.getString("status.state"));
+            var back = awaitReady(name);
+            assertEquals(2, back.getInt("status.readyWorkerReplicas"));
+            assertNotEquals(oldHead, container("ithead-head"));
+            List<Map<String, Object>> nodes;
             try {
-                return headTable(name);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                nodes = await("2 workers ALIVE in the new head's table", Duration.ofSeconds(60), () -> {
+                    try {
+                        return headTable(name);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, t -> t.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node"))).count() == 2);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; tasks: " + taskHistory(name), e);
             }
-        }, t -> t.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node"))).count() == 2);
-        assertEquals(3, nodes.stream().filter(n -> "ALIVE".equals(n.get("state"))).count());
-        String lostAt = lost.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
-        String backAt = back.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
-        assertTrue(backAt.compareTo(lostAt) > 0, lostAt + " then " + backAt);
-        deleteSpec("ithead.yaml");
+            assertEquals(3, nodes.stream().filter(n -> "ALIVE".equals(n.get("state"))).count());
+            String lostAt = lost.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
+            String backAt = back.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
+            assertTrue(backAt.compareTo(lostAt) > 0, lostAt + " then " + backAt);
+        } finally {
+            deleteSpec("ithead.yaml"); // a failure here must not leave a cluster behind for the next test
+        }
         await("cluster removed", Duration.ofSeconds(60), () -> services(docker, name), List::isEmpty);
     }
 
     @Test
     void workerLossShowsFewerReadyUntilRayListsTheReplacement() throws Exception {
         String name = "itworker";
-        // Ray's own GCS health-check settings, as a user may set them on the head: a check every second with a 2 s
-        // timeout, so the frozen raylet is declared DEAD after about 5 + 5 x 3 s instead of about 70 s
-        String yaml = cluster(name, IMAGE, Map.of("w", 2)).replace("          - name: ray-head\n",
-                "          - name: ray-head\n            env:\n              - {name: RAY_health_check_period_ms, value: \"1000\"}\n"
-                        + "              - {name: RAY_health_check_timeout_ms, value: \"2000\"}\n");
-        assertTrue(yaml.contains("RAY_health_check_timeout_ms"), yaml);
-        writeSpec("itworker.yaml", yaml);
+        writeSpec("itworker.yaml", withQuickHealthChecks(cluster(name, IMAGE, Map.of("w", 2))));
         awaitReady(name);
         String victim = docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", "itworker-worker-w"))
                 .exec().get(0).getId();
