@@ -107,7 +107,6 @@ class OperatorServiceIT {
 
     /** What became of tasks that are no longer running, and each service's update state: a failure's diagnosis. */
     static String whyReplaced(Map<String, String> before) {
-        var now = rayTasks();
         StringBuilder out = new StringBuilder("before " + before + "; tasks: ");
         docker.listTasksCmd().withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec().forEach(t -> out.append(t.getServiceId())
                 .append('/').append(t.getSlot()).append(' ').append(t.getId()).append(" created ").append(t.getCreatedAt()).append(' ')
