@@ -5,6 +5,7 @@
 #   swarmray/ray-standin:test-gpu  the same with a CUDA image's NVIDIA_VISIBLE_DEVICES=all, on a node of 2 (fake) GPUs
 #   swarmray/redis:test          FROM the base: Debian's redis-server (GCS fault tolerance tests)
 #   swarmray/debian-jre:12       debootstrap'd Debian with a JRE: the base of the operator's test image
+#   swarmray/haproxy:test        debootstrap'd Debian with its haproxy (2.6): a RayService's serve endpoint, as haproxy:2.6 would be
 # The debootstrap rootfs tarball is cached (it costs ~40 s; the rest costs seconds).
 # Env: SWARMRAY_CACHE (default /var/cache/swarmray), MIRROR, FORCE=1 rebuilds the rootfs.
 set -euo pipefail
@@ -22,6 +23,10 @@ source "$HERE/rootfs.sh"
 rootfs debian-base python3,wget,ca-certificates,netbase,procps,iproute2,redis-server,sudo
 # the operator's own test image runs on this one (deploy/Dockerfile, BASE=swarmray/debian-jre:12)
 rootfs debian-jre openjdk-17-jre-headless,wget,ca-certificates,netbase
+rootfs debian-haproxy haproxy,netbase
+# The serve proxy runs as Debian's haproxy user, as the official image runs as its haproxy user.
+printf 'FROM swarmray/debian-haproxy:12\nUSER haproxy\nCMD ["haproxy", "-v"]\n' \
+  | docker build -q -t swarmray/haproxy:test - >/dev/null
 
 log "docker build swarmray/ray-standin:test"
 docker build -q -t swarmray/ray-standin:test "$ROOT/deploy/ray-standin" >/dev/null 2>"$CACHE/build-standin.log" \

@@ -6,6 +6,7 @@ import random
 import threading
 import time
 
+from . import serve as ray_serve
 from .net import LineServer, Redis, call, log, serve
 
 VERSION = os.environ.get("STANDIN_RAY_VERSION", "2.40.0")  # a test hook: a stand-in "of another version"
@@ -30,6 +31,7 @@ class Gcs:
         self.nodes = {}  # node_id -> entry
         self.actors = {}  # actor_id -> detached actor
         self.cluster_id = new_id()
+        self.serve = ray_serve.ServeState()
         self.redis = None
         if redis_address:
             namespace = os.environ.get("RAY_external_storage_namespace", "default")
@@ -45,6 +47,7 @@ class Gcs:
         try:
             self.redis.cmd("SET", self.prefix + "NODE", nodes)
             self.redis.cmd("SET", self.prefix + "ACTOR", actors)
+            self.redis.cmd("SET", self.prefix + "SERVE", json.dumps(self.serve.stored()))
         except OSError as e:
             log("cannot store GCS tables in Redis: %s" % e)
 
@@ -56,6 +59,7 @@ class Gcs:
                 stored_id = self.redis.cmd("GET", self.prefix + "CLUSTER_ID")
                 nodes = self.redis.cmd("GET", self.prefix + "NODE")
                 actors = self.redis.cmd("GET", self.prefix + "ACTOR")
+                serve_state = self.redis.cmd("GET", self.prefix + "SERVE")
                 break
             except OSError as e:
                 log("Redis at %s:%s not usable (%s); retrying" % (self.redis.host, self.redis.port, e))
@@ -74,6 +78,7 @@ class Gcs:
             if entry["state"] == "ALIVE":
                 self.watch(node_id)
         self.actors = json.loads(actors or "{}")
+        self.serve = ray_serve.ServeState(json.loads(serve_state or "{}"))
         log("GCS recovered from Redis: cluster id %s, %d nodes, %d detached actors %s"
             % (self.cluster_id[:8], len(self.nodes), len(self.actors),
                sorted(a["name"] for a in self.actors.values())))
@@ -122,6 +127,21 @@ class Gcs:
                 self.actors[actor["actor_id"]] = actor
             self.persist()
             return {"ok": True, "actor": actor}
+        if op == "serve_deploy":
+            try:
+                self.serve.deploy(msg["config"])
+            except ValueError as e:
+                return {"ok": False, "error": repr(e) if not isinstance(e, ray_serve.ValidationError) else str(e)}
+            self.persist()
+            return {"ok": True}
+        if op == "serve_details":
+            with self.lock:
+                nodes = list(self.nodes.values())
+            return {"ok": True, "details": self.serve.snapshot(nodes)}
+        if op == "serve_shutdown":
+            self.serve.shutdown()
+            self.persist()
+            return {"ok": True}
         if op == "actors":
             with self.lock:
                 return {"ok": True, "actors": list(self.actors.values())}
@@ -231,5 +251,8 @@ class Gcs:
         def cluster_status(_):
             return 200, {"result": True, "msg": "", "data": {"autoscalingStatus": None, "autoscalingError": None,
                                                              "clusterStatus": {"pendingResources": {}}}}
-        return {"/api/gcs_healthz": gcs_healthz, "/api/v0/nodes": nodes_v0, "/api/v0/actors": actors_v0,
-                "/nodes": summary, "/api/version": version, "/api/cluster_status": cluster_status}
+        routes = {"/api/gcs_healthz": gcs_healthz, "/api/v0/nodes": nodes_v0, "/api/v0/actors": actors_v0,
+                  "/nodes": summary, "/api/version": version, "/api/ray/version": version,
+                  "/api/cluster_status": cluster_status}
+        routes.update(ray_serve.dashboard_routes(lambda m: self.ask(m, 30)))
+        return routes

@@ -54,15 +54,18 @@ def serve(server):
 
 
 def http_server(host, port, routes):
-    """routes: path -> fn(query dict) -> (code, body); a str body is text, anything else JSON."""
+    """routes: path (GET) or "METHOD path" -> fn(query dict) -> (code, body); a str body is text, anything
+    else JSON. Other methods find the request body in params["_body"]."""
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
+        def answer(self, method):
             path, _, query = self.path.partition("?")
             params = dict(p.partition("=")[::2] for p in query.split("&") if p)
-            route = routes.get(path)
+            route = routes.get(path if method == "GET" else method + " " + path)
             if route is None:
-                code, body = 404, "404: Not Found"
+                code, body = (404, "404: Not Found") if path in routes or method == "GET" else (405, "405: Method Not Allowed")
             else:
+                if method != "GET":
+                    params["_body"] = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 code, body = route(params)
             ctype = "text/plain" if isinstance(body, str) else "application/json"
             data = (body if isinstance(body, str) else json.dumps(body)).encode()
@@ -71,6 +74,15 @@ def http_server(host, port, routes):
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_GET(self):
+            self.answer("GET")
+
+        def do_PUT(self):
+            self.answer("PUT")
+
+        def do_DELETE(self):
+            self.answer("DELETE")
 
         def log_message(self, *args):
             pass

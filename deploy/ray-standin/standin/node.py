@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+from . import serve as ray_serve
 from .gcs import VERSION, Gcs, env_num
 from .net import LineServer, call, http_server, log, serve, split_address
 
@@ -154,6 +155,7 @@ class Node:
                     {"/metrics": lambda _: (200, "ray_standin_node_up{node_id=\"%s\"} 1\n" % self.node_id)})
         log("node %s started (%s) at %s, resources %s" % (self.node_id[:8], "head" if self.head else "worker",
                                                           self.node_ip, json.dumps(self.resources, sort_keys=True)))
+        threading.Thread(target=ray_serve.run_proxy, args=(self, self.stop), daemon=True).start()
         if not self.head:
             threading.Thread(target=self.stay_connected, daemon=True).start()
             threading.Thread(target=self.self_check, daemon=True).start()

@@ -67,6 +67,19 @@ public interface Config {
         return new RenderOptions(images(), RenderOptions.parseKinds(genericResourceKinds()));
     }
 
+    /** RayService settings; see README "RayService". */
+    ServeSettings serve();
+
+    interface ServeSettings {
+        /** The load balancer of each RayService's endpoint: an HAProxy image (its haproxy binary on the PATH). */
+        @WithDefault("haproxy:2.6")
+        String proxyImage();
+
+        /** How long a RayService's previous cluster keeps running after the switch ([K]: 60 s). */
+        @WithDefault("60s")
+        Duration clusterDeletionDelay();
+    }
+
     /** What specs may ask for; see README "Policy". */
     PolicySettings policy();
 

@@ -1,5 +1,7 @@
 package io.swarmray.api;
 
+import io.swarmray.rayservice.ServiceClusters;
+import io.swarmray.spec.RayService;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.status.ClusterStatus;
 import io.swarmray.status.StatusStore;
@@ -61,6 +63,11 @@ public class RayClusterResource {
         var spec = registry.cluster(s.name());
         if (spec != null && spec.spec() != null && spec.spec().labels() != null) {
             metadata.put("labels", spec.spec().labels());
+            String owner = spec.spec().labels().get(ServiceClusters.CR_NAME_LABEL);
+            if (owner != null && RayService.KIND.equals(spec.spec().labels().get(ServiceClusters.CRD_LABEL))) {
+                metadata.put("ownerReferences", List.of(Map.of("apiVersion", "ray.io/v1", "kind", RayService.KIND, "name", owner,
+                        "controller", true)));
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("apiVersion", "ray.io/v1");

@@ -1,6 +1,7 @@
 package io.swarmray.reconcile;
 
 import io.swarmray.Config;
+import io.swarmray.rayservice.ServiceClusters;
 import io.swarmray.render.ClusterNetwork;
 import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.DesiredCluster;
@@ -86,6 +87,9 @@ public class ClusterReconciler {
             if (spec == null) {
                 if (!specs.loaded()) {
                     LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
+                    return SOON;
+                }
+                if (ownerUndecided(services)) {
                     return SOON;
                 }
                 return tearDown(name, services, networks);
@@ -178,6 +182,21 @@ public class ClusterReconciler {
         // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.
         var failure = status.condition(Condition.REPLICA_FAILURE);
         return failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
+    }
+
+    /**
+     * A RayService's cluster whose owner is declared but has not said since this process started which
+     * clusters it keeps (after a restart): nothing is removed until it has.
+     */
+    private boolean ownerUndecided(List<ObservedService> services) {
+        for (ObservedService s : services) {
+            String ownerKey = ServiceClusters.ownerKey(s.labels());
+            if (ownerKey != null) {
+                String owner = ownerKey.substring(SpecRegistry.SERVICE_KEY_PREFIX.length());
+                return registry.service(owner) != null && registry.derivedOf(owner) == null;
+            }
+        }
+        return false;
     }
 
     /**

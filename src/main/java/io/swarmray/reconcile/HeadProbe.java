@@ -1,6 +1,7 @@
 package io.swarmray.reconcile;
 
 import io.swarmray.render.RayStartCommand;
+import io.swarmray.spec.FieldReader;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.status.RayNode;
@@ -11,16 +12,19 @@ import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -28,7 +32,7 @@ import org.apache.hc.core5.util.Timeout;
  * <ul>
  * <li>network: HTTP to {@code <cluster>-head:<dashboard-port>} over the cluster network, which the
  * operator's container joins (the operator runs as a Swarm service);</li>
- * <li>exec: {@code wget} inside the head's container through the Docker API, when the operator runs
+ * <li>exec: Python inside the head's container through the Docker API, when the operator runs
  * on a manager's host (development) and the head runs on this engine (heads are pinned to managers).</li>
  * </ul>
  */
@@ -58,34 +62,53 @@ public class HeadProbe {
                     .setConnectionRequestTimeout(Timeout.of(TIMEOUT)).build())
             .disableAutomaticRetries().build();
 
+    /** An HTTP answer of the head's dashboard. */
+    public record Reply(int code, String body) {
+    }
+
     public Answer ask(RayCluster cluster, ObservedTask head) {
-        if (head == null || !head.running()) {
-            return new Answer(null, "the head task is not running");
-        }
-        int port = RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
         try {
-            String body = self.id().isPresent() ? overNetwork(cluster, port) : byExec(head, port);
-            return new Answer(RayNode.parseTable(body), null);
+            Reply r = call(cluster, head, "GET", "/api/v0/nodes?limit=10000", null);
+            if (r.code() != 200) {
+                throw new IllegalStateException("/api/v0/nodes answered HTTP " + r.code());
+            }
+            return new Answer(RayNode.parseTable(r.body()), null);
         } catch (SwarmException | IllegalArgumentException | IllegalStateException e) {
             return new Answer(null, "cannot read the head's node table: " + e.getMessage());
         }
     }
 
-    private String overNetwork(RayCluster cluster, int port) {
-        String uri = "http://" + Names.headService(cluster.name()) + ":" + port + "/api/v0/nodes?limit=10000";
+    /**
+     * One request to the head's dashboard ({@code path} with its query; {@code body} JSON or null). Throws
+     * IllegalStateException or SwarmException when there is no answer; any HTTP status is an answer.
+     */
+    public Reply call(RayCluster cluster, ObservedTask head, String method, String path, String body) {
+        if (head == null || !head.running()) {
+            throw new IllegalStateException("the head task is not running");
+        }
+        int port = RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+        return self.id().isPresent() ? overNetwork(cluster, port, method, path, body) : byExec(head, port, method, path, body);
+    }
+
+    private Reply overNetwork(RayCluster cluster, int port, String method, String path, String body) {
+        String uri = "http://" + Names.headService(cluster.name()) + ":" + port + path;
+        var request = new HttpUriRequestBase(method, URI.create(uri));
+        if (body != null) {
+            request.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+        }
         try {
-            return http.execute(new HttpGet(uri), r -> {
-                if (r.getCode() != 200) {
-                    throw new IllegalStateException(uri + " answered HTTP " + r.getCode());
-                }
-                return EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8);
-            });
+            return http.execute(request, r -> new Reply(r.getCode(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new IllegalStateException(uri + ": " + e.getMessage());
         }
     }
 
-    private String byExec(ObservedTask head, int port) {
+    /**
+     * The same request from inside the head's container, with the image's Python (rayproject/ray is a Python
+     * image): it prints the status code on the first line, then the body.
+     */
+    private Reply byExec(ObservedTask head, int port, String method, String path, String body) {
         var info = engine.state().info();
         if (info != null && head.nodeId() != null && !head.nodeId().equals(info.nodeId())) {
             throw new IllegalStateException("the head runs on swarm node " + head.nodeId()
@@ -94,7 +117,24 @@ public class HeadProbe {
         if (head.containerId() == null) {
             throw new IllegalStateException("the head task has no container yet");
         }
-        return swarm.exec(head.containerId(), List.of("wget", "--tries=1", "-q", "-T", "3", "-O-",
-                "http://localhost:" + port + "/api/v0/nodes?limit=10000"), TIMEOUT);
+        String out = swarm.exec(head.containerId(), List.of("python3", "-c", EXEC_CLIENT, method,
+                "http://127.0.0.1:" + port + path, body == null ? "" : body, String.valueOf(TIMEOUT.toSeconds() - 1)), TIMEOUT);
+        int newline = out.indexOf('\n');
+        try {
+            return new Reply(Integer.parseInt(out.substring(0, newline < 0 ? out.length() : newline).trim()),
+                    newline < 0 ? "" : out.substring(newline + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("unexpected answer from the head's container: " + FieldReader.abbreviate(out));
+        }
     }
+
+    static final String EXEC_CLIENT = String.join("\n",
+            "import sys, urllib.request as u, urllib.error as e",
+            "m, url, body, t = sys.argv[1:5]",
+            "q = u.Request(url, data=body.encode() if body else None, method=m, headers={'Content-Type': 'application/json'})",
+            "try:",
+            "    r = u.urlopen(q, timeout=float(t)); c, b = r.status, r.read()",
+            "except e.HTTPError as x:",
+            "    c, b = x.code, x.read()",
+            "sys.stdout.write('%d\\n%s' % (c, b.decode('utf-8', 'replace')))");
 }

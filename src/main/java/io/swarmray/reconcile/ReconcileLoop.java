@@ -5,6 +5,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.swarmray.Config;
+import io.swarmray.rayservice.RayServiceReconciler;
+import io.swarmray.rayservice.ServeProxy;
+import io.swarmray.rayservice.ServiceClusters;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
@@ -46,6 +49,8 @@ public class ReconcileLoop {
 
     @Inject
     ClusterReconciler reconciler;
+    @Inject
+    RayServiceReconciler serviceReconciler;
     @Inject
     SpecDirectory specs;
     @Inject
@@ -112,7 +117,17 @@ public class ReconcileLoop {
         lastResyncMillis = System.currentTimeMillis();
         scan();
         registry.clusters().forEach(c -> queue.add(c.name()));
+        registry.services().forEach(s -> queue.add(SpecRegistry.serviceKey(s.name())));
         try {
+            for (var s : swarm.services(null)) {
+                // A RayService whose file went while the operator was down is known by its objects' labels.
+                String owner = s.label(ServeProxy.SERVICE_LABEL) != null
+                        ? SpecRegistry.serviceKey(s.label(ServeProxy.SERVICE_LABEL))
+                        : ServiceClusters.ownerKey(s.labels());
+                if (owner != null) {
+                    queue.add(owner);
+                }
+            }
             swarm.services(null).stream().map(s -> s.label(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);
             swarm.networks(null).stream().map(n -> n.labels().get(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);
         } catch (SwarmException ex) {
@@ -177,7 +192,9 @@ public class ReconcileLoop {
             long started = System.nanoTime();
             String result = "error";
             try {
-                Duration next = reconciler.reconcile(key);
+                Duration next = key.startsWith(SpecRegistry.SERVICE_KEY_PREFIX)
+                        ? serviceReconciler.reconcile(key.substring(SpecRegistry.SERVICE_KEY_PREFIX.length()), queue::add)
+                        : reconciler.reconcile(key);
                 queue.forget(key);
                 if (next != null) {
                     queue.addAfter(key, next);

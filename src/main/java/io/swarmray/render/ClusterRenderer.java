@@ -78,11 +78,22 @@ public final class ClusterRenderer {
                 head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
-                healthCheck(g), STOP_GRACE, cluster.extraNetworks(), secrets(cluster, g),
+                healthCheck(g), STOP_GRACE, extraNetworks(cluster, g), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
                         g.rollout().failureAction(), g.rollout().monitorNanos()),
                 c.capabilities(), false);
         return s.withHashLabel();
+    }
+
+    /** The spec's extra networks, and a RayService's serve network under its alias (head included unless excluded). */
+    static List<String> extraNetworks(RayCluster cluster, GroupSpec g) {
+        var serve = cluster.serve();
+        if (serve == null || (g.type() == NodeType.HEAD && !serve.includeHead())) {
+            return cluster.extraNetworks();
+        }
+        List<String> out = new ArrayList<>(cluster.extraNetworks());
+        out.add(DesiredService.withAlias(serve.network(), serve.alias()));
+        return List.copyOf(out);
     }
 
     /** The head reads the Redis password of GCS fault tolerance from its Swarm secret. */

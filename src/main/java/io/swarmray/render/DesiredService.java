@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * {@code swarm} package turns into a Docker API spec. Its {@link #hash()} identifies the content,
  * so a service whose stored hash label matches needs no update.
  *
- * @param extraNetworks networks beyond the cluster's own that the tasks join (by name)
+ * @param extraNetworks networks beyond the cluster's own that the tasks join: a name, or {@code name:alias} for a
+ *                      network where the tasks also answer to an alias ({@link #withAlias})
  * @param secrets       Swarm secrets (by name) mounted at /run/secrets/NAME
  * @param capabilities  Linux capabilities added to the container (only what the operator's policy allows)
  * @param runOnce       a job rather than a Ray node: restarted only when it fails, {@link RedisCleanup#ATTEMPTS} times
@@ -20,6 +21,11 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
         List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
         List<String> extraNetworks, List<String> secrets, Rollout rollout,
         List<String> capabilities, boolean runOnce) {
+
+    /** An {@code extraNetworks} entry: the network, where the tasks also answer to {@code alias}. */
+    public static String withAlias(String network, String alias) {
+        return network + ":" + alias;
+    }
 
     /** Swarm's update config of the service; rollbacks use the same pace. */
     public record Rollout(int parallelism, long delayNanos, String order, String failureAction, long monitorNanos) {

@@ -5,11 +5,11 @@ package io.swarmray.render;
  * mounts. A spec value is data, never a template: every "{{" is written so that the template
  * engine prints it back as "{{".
  */
-final class SwarmTemplates {
+public final class SwarmTemplates {
     private SwarmTemplates() {
     }
 
-    static String escape(String value) {
+    public static String escape(String value) {
         return value.replace("{{", "{{\"{{\"}}");
     }
 }

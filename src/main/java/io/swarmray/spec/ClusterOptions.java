@@ -23,11 +23,10 @@ final class ClusterOptions {
     private ClusterOptions() {
     }
 
-    static GcsFaultTolerance faultTolerance(FieldReader r, Map<String, Object> m) {
+    static GcsFaultTolerance faultTolerance(FieldReader r, Map<String, Object> m, String path) {
         if (m == null) {
             return null;
         }
-        String path = "spec.gcsFaultToleranceOptions";
         r.ignoreOthers(m, path, List.of("redisAddress", "redisPassword", "externalStorageNamespace", "redisUsername", "backend"),
                 "unknown field; ignored");
         String backend = r.string(m.get("backend"), path + ".backend");
@@ -73,16 +72,16 @@ final class ClusterOptions {
     }
 
     /** spec.upgradeStrategy.type: Recreate (default) or None. */
-    static String upgradeStrategy(FieldReader r, Object v) {
-        Map<String, Object> m = r.map(v, "spec.upgradeStrategy");
+    static String upgradeStrategy(FieldReader r, Object v, String path) {
+        Map<String, Object> m = r.map(v, path);
         if (m == null || m.isEmpty()) {
             return RayCluster.RECREATE;
         }
-        String type = r.string(m.get("type"), "spec.upgradeStrategy.type");
+        String type = r.string(m.get("type"), path + ".type");
         if (type == null || type.equals(RayCluster.RECREATE) || type.equals(RayCluster.NO_UPGRADE)) {
             return type == null ? RayCluster.RECREATE : type;
         }
-        r.error("spec.upgradeStrategy.type", "'" + FieldReader.abbreviate(type) + "' is not Recreate or None");
+        r.error(path + ".type", "'" + FieldReader.abbreviate(type) + "' is not Recreate or None");
         return RayCluster.RECREATE;
     }
 

@@ -13,27 +13,43 @@ import java.util.function.BiConsumer;
  * Typed access to one parsed YAML document. Every wrong type becomes an error with the field path,
  * every field we do not use a warning; reading goes on, so one pass reports all problems.
  */
-final class FieldReader {
+public final class FieldReader {
     static final int MAX_STRING = 4096;
     private final String file;
     private final int document;
     final List<SpecIssue> errors = new ArrayList<>();
     final List<SpecIssue> warnings = new ArrayList<>();
 
-    FieldReader(String file, int document) {
+    public FieldReader(String file, int document) {
         this.file = file;
         this.document = document;
     }
 
-    void error(String path, String message) {
+    public String file() {
+        return file;
+    }
+
+    public int document() {
+        return document;
+    }
+
+    public List<SpecIssue> errors() {
+        return List.copyOf(errors);
+    }
+
+    public List<SpecIssue> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public void error(String path, String message) {
         errors.add(new SpecIssue(file, document, path, message));
     }
 
-    void warn(String path, String message) {
+    public void warn(String path, String message) {
         warnings.add(new SpecIssue(file, document, path, message));
     }
 
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v instanceof Map) {
             return "a map";
         }
@@ -54,7 +70,7 @@ final class FieldReader {
 
     /** The map at {@code path}, an empty map when absent, null (and an error) when of another type. */
     @SuppressWarnings("unchecked")
-    Map<String, Object> map(Object v, String path) {
+    public Map<String, Object> map(Object v, String path) {
         if (v == null) {
             return Map.of();
         }
@@ -71,7 +87,7 @@ final class FieldReader {
         return null;
     }
 
-    List<Object> list(Object v, String path) {
+    public List<Object> list(Object v, String path) {
         if (v == null) {
             return List.of();
         }
@@ -105,7 +121,7 @@ final class FieldReader {
      * A string; null when absent or too long. Numbers and booleans are taken as text, with a warning
      * (KubeRay wants strings). Every string is bounded: values end up in service specs, labels and logs.
      */
-    String string(Object v, String path) {
+    public String string(Object v, String path) {
         if (v instanceof String s && s.length() > MAX_STRING) {
             error(path, "is " + s.length() + " characters long; the limit is " + MAX_STRING);
             return null;
@@ -122,7 +138,7 @@ final class FieldReader {
     }
 
     /** An integer within [min, max]; {@code dflt} when absent. */
-    int integer(Object v, String path, int dflt, int min, int max) {
+    public int integer(Object v, String path, int dflt, int min, int max) {
         if (v == null) {
             return dflt;
         }
@@ -141,7 +157,7 @@ final class FieldReader {
         return dflt;
     }
 
-    boolean bool(Object v, String path, boolean dflt) {
+    public boolean bool(Object v, String path, boolean dflt) {
         if (v == null) {
             return dflt;
         }
@@ -168,7 +184,7 @@ final class FieldReader {
     }
 
     /** Warns about every key of {@code m} outside {@code used}, with {@code why} as the reason. */
-    void ignoreOthers(Map<String, Object> m, String path, Collection<String> used, String why) {
+    public void ignoreOthers(Map<String, Object> m, String path, Collection<String> used, String why) {
         for (String k : m.keySet()) {
             if (!used.contains(k)) {
                 warn(join(path, k), why);
@@ -189,7 +205,7 @@ final class FieldReader {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String abbreviate(Object v) {
+    public static String abbreviate(Object v) {
         String s = String.valueOf(v);
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }

@@ -14,7 +14,22 @@ import java.util.SortedMap;
  */
 public record RayCluster(String name, String file, Map<String, String> labels, Map<String, String> annotations,
         String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups,
-        GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy) {
+        GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy, ServeAttachment serve) {
+
+    /**
+     * A RayService's cluster: its Serve proxies join the service's serve network under an alias that the
+     * service's load balancer resolves (null for a RayCluster of its own).
+     *
+     * @param includeHead false with {@code excludeHeadPodFromServeSvc}: the head is no endpoint
+     */
+    public record ServeAttachment(String network, String alias, boolean includeHead) {
+    }
+
+    /** This cluster under another name, with other labels, joined to a RayService's serve network. */
+    public RayCluster derived(String newName, Map<String, String> newLabels, ServeAttachment attachment) {
+        return new RayCluster(newName, file, newLabels, annotations, rayVersion, suspend, head, workerGroups, gcsFaultTolerance,
+                extraNetworks, upgradeStrategy, attachment);
+    }
 
     public static final String RECREATE = "Recreate";
     /** KubeRay's upgradeStrategy None: a running head is left as it is until it restarts. */

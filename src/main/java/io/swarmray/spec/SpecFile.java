@@ -9,7 +9,12 @@ import java.util.stream.Stream;
  * @param errors problems of the file as a whole (unreadable, not YAML, too large); when present,
  *               {@code clusters} may be incomplete and nothing in the file is acted on
  */
-public record SpecFile(String file, List<Declared> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
+public record SpecFile(String file, List<Declared> clusters, List<DeclaredService> services, List<SpecIssue> errors,
+        List<SpecIssue> warnings) {
+
+    public SpecFile(String file, List<Declared> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
+        this(file, clusters, List.of(), errors, warnings);
+    }
 
     /**
      * One RayCluster document.
@@ -21,14 +26,25 @@ public record SpecFile(String file, List<Declared> clusters, List<SpecIssue> err
             List<SpecIssue> warnings) {
     }
 
-    /** The file's own errors, then every document's, in document order. */
-    public List<SpecIssue> allErrors() {
-        return Stream.concat(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream())).toList();
+    /**
+     * One RayService document.
+     *
+     * @param service the validated service, or null when {@code errors} is not empty
+     */
+    public record DeclaredService(int document, String name, RayService service, List<SpecIssue> errors,
+            List<SpecIssue> warnings) {
     }
 
-    /** The file's own warnings, then every document's, in document order. */
+    /** The file's own errors, then every document's (clusters first, then services). */
+    public List<SpecIssue> allErrors() {
+        return Stream.concat(Stream.concat(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream())),
+                services.stream().flatMap(d -> d.errors().stream())).toList();
+    }
+
+    /** The file's own warnings, then every document's (clusters first, then services). */
     public List<SpecIssue> allWarnings() {
-        return Stream.concat(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream())).toList();
+        return Stream.concat(Stream.concat(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream())),
+                services.stream().flatMap(d -> d.warnings().stream())).toList();
     }
 
     public boolean readable() {

@@ -1,6 +1,7 @@
 package io.swarmray.spec;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,22 +27,37 @@ public final class SpecRegistry {
     public record ClusterSpec(String name, String file, RayCluster spec, List<SpecIssue> errors, List<SpecIssue> warnings) {
     }
 
+    /** A RayService as the spec files declare it. {@code spec} is null when it was never valid. */
+    public record ServiceSpec(String name, String file, RayService spec, List<SpecIssue> errors, List<SpecIssue> warnings) {
+    }
+
+    /** The work-queue key of a RayService: not a DNS label, so it never collides with a cluster's name. */
+    public static String serviceKey(String name) {
+        return SERVICE_KEY_PREFIX + name;
+    }
+
+    public static final String SERVICE_KEY_PREFIX = "rayservice/";
+
     /** One spec file's state, as served to users (a file that yields no cluster has no other place for its errors). */
     public record FileState(String file, List<String> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
     }
 
-    private record Tracked(SpecFile parsed, long seenOrder, Set<String> claimed) {
+    private record Tracked(SpecFile parsed, long seenOrder, Set<String> claimed, Set<String> claimedServices) {
     }
 
     private final Map<String, Tracked> files = new HashMap<>();
     private Map<String, ClusterSpec> clusters = Map.of();
     private Map<String, FileState> fileStates = Map.of();
+    private Map<String, ServiceSpec> services = Map.of();
+    /** The clusters each RayService wants, by owner; a null spec keeps a cluster as it runs (its spec is not known). */
+    private final Map<String, Map<String, RayCluster>> derived = new HashMap<>();
     private long order;
 
     /** A new reading of a file (new or changed). */
     public synchronized Set<String> update(SpecFile parsed) {
         Tracked old = files.get(parsed.file());
-        files.put(parsed.file(), new Tracked(parsed, old == null ? order++ : old.seenOrder(), old == null ? Set.of() : old.claimed()));
+        files.put(parsed.file(), new Tracked(parsed, old == null ? order++ : old.seenOrder(), old == null ? Set.of() : old.claimed(),
+                old == null ? Set.of() : old.claimedServices()));
         return recompute();
     }
 
@@ -53,12 +69,60 @@ public final class SpecRegistry {
         return recompute();
     }
 
+    /** A cluster a file declares, else one a RayService owns; null when neither. */
     public synchronized ClusterSpec cluster(String name) {
-        return clusters.get(name);
+        ClusterSpec declared = clusters.get(name);
+        if (declared != null) {
+            return declared;
+        }
+        for (var e : derived.entrySet()) {
+            if (e.getValue().containsKey(name)) {
+                ServiceSpec owner = services.get(e.getKey());
+                return new ClusterSpec(name, owner == null ? null : owner.file(), e.getValue().get(name), List.of(), List.of());
+            }
+        }
+        return null;
     }
 
     public synchronized List<ClusterSpec> clusters() {
-        return List.copyOf(clusters.values());
+        List<ClusterSpec> all = new ArrayList<>(clusters.values());
+        derived.values().forEach(m -> m.keySet().forEach(n -> all.add(cluster(n))));
+        return all;
+    }
+
+    public synchronized ServiceSpec service(String name) {
+        return services.get(name);
+    }
+
+    public synchronized List<ServiceSpec> services() {
+        return List.copyOf(services.values());
+    }
+
+    /**
+     * The clusters RayService {@code owner} wants now (its reconcile decides); returns the clusters whose view
+     * changed. A cluster it no longer lists is torn down.
+     */
+    public synchronized Set<String> publishDerived(String owner, Map<String, RayCluster> wanted) {
+        Map<String, RayCluster> before = derived.getOrDefault(owner, Map.of());
+        Set<String> changed = new HashSet<>();
+        for (String n : union(before.keySet(), wanted.keySet())) {
+            if (!Objects.equals(before.get(n), wanted.get(n)) || before.containsKey(n) != wanted.containsKey(n)) {
+                changed.add(n);
+            }
+        }
+        derived.put(owner, new LinkedHashMap<>(wanted));
+        return changed;
+    }
+
+    /** What {@code owner} published since this process started, or null when it has not decided yet. */
+    public synchronized Map<String, RayCluster> derivedOf(String owner) {
+        Map<String, RayCluster> m = derived.get(owner);
+        return m == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /** Forgets a RayService's clusters once it and they are gone. */
+    public synchronized void forgetDerived(String owner) {
+        derived.remove(owner);
     }
 
     public synchronized List<FileState> files() {
@@ -77,6 +141,7 @@ public final class SpecRegistry {
     private Set<String> recompute() {
         Map<String, ClusterSpec> next = new LinkedHashMap<>();
         Map<String, FileState> nextFiles = new LinkedHashMap<>();
+        Map<String, ServiceSpec> nextServices = new LinkedHashMap<>();
         List<Map.Entry<String, Tracked>> ordered = new ArrayList<>(files.entrySet());
         ordered.sort((a, b) -> Long.compare(a.getValue().seenOrder(), b.getValue().seenOrder()));
         for (var e : ordered) {
@@ -135,7 +200,33 @@ public final class SpecRegistry {
                 }
                 next.put(name, new ClusterSpec(name, file, spec, List.copyOf(errors), List.copyOf(warnings)));
             }
-            files.put(file, new Tracked(parsed, e.getValue().seenOrder(), Set.copyOf(claimed)));
+            Set<String> claimedServices = new LinkedHashSet<>();
+            for (SpecFile.DeclaredService d : parsed.services()) {
+                anyInvalid |= d.service() == null;
+                if (d.name() == null || Names.dnsLabelProblem(d.name()) != null) {
+                    continue;
+                }
+                if (nextServices.containsKey(d.name())) {
+                    fileErrors.add(new SpecIssue(file, d.document(), "metadata.name", "RayService '" + d.name()
+                            + "' is already declared in " + nextServices.get(d.name()).file() + "; this declaration is ignored"));
+                    continue;
+                }
+                claimedServices.add(d.name());
+                ServiceSpec before = services.get(d.name());
+                RayService spec = d.service() != null ? d.service() : before == null ? null : before.spec();
+                nextServices.put(d.name(), new ServiceSpec(d.name(), file, spec, d.errors(), d.warnings()));
+            }
+            if (anyInvalid) {
+                // An invalid file keeps every service it declared before, at its last good spec.
+                for (String name : e.getValue().claimedServices()) {
+                    ServiceSpec before = services.get(name);
+                    if (!claimedServices.contains(name) && before != null && !nextServices.containsKey(name)) {
+                        claimedServices.add(name);
+                        nextServices.put(name, new ServiceSpec(name, file, before.spec(), List.copyOf(fileErrors), List.of()));
+                    }
+                }
+            }
+            files.put(file, new Tracked(parsed, e.getValue().seenOrder(), Set.copyOf(claimed), Set.copyOf(claimedServices)));
             nextFiles.put(file, new FileState(file, List.copyOf(owned), List.copyOf(fileErrors), List.copyOf(fileWarnings)));
         }
         Set<String> changed = new HashSet<>();
@@ -144,7 +235,13 @@ public final class SpecRegistry {
                 changed.add(name);
             }
         }
+        for (String name : union(services.keySet(), nextServices.keySet())) {
+            if (!Objects.equals(services.get(name), nextServices.get(name))) {
+                changed.add(serviceKey(name));
+            }
+        }
         clusters = next;
+        services = nextServices;
         fileStates = nextFiles;
         return changed;
     }

@@ -106,19 +106,31 @@ public class StatusStore {
     }
 
     private void write(ClusterStatus status) {
+        writeFile(status.name() + ".yaml", "Cluster status, KubeRay vocabulary.", status);
+    }
+
+    /** Writes {@code status} as YAML under {@code status:} to a file of the status directory, atomically. */
+    public void writeFile(String fileName, String what, Object status) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setSplitLines(false);
         Map<?, ?> tree = json.convertValue(status, Map.class);
-        String text = "# Written by SwarmRay; edits are overwritten. Cluster status, KubeRay vocabulary.\n"
-                + new Yaml(options).dump(Map.of("status", tree));
-        Path target = file(status.name());
+        String text = "# Written by SwarmRay; edits are overwritten. " + what + "\n" + new Yaml(options).dump(Map.of("status", tree));
+        Path target = config.statusDir().resolve(fileName);
         try {
-            Path tmp = Files.createTempFile(config.statusDir(), "." + status.name(), ".tmp");
+            Path tmp = Files.createTempFile(config.statusDir(), "." + fileName, ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warnf("cannot write the status file %s: %s", target, e.getMessage());
+        }
+    }
+
+    public void deleteFile(String fileName) {
+        try {
+            Files.deleteIfExists(config.statusDir().resolve(fileName));
+        } catch (IOException e) {
+            LOG.warnf("cannot remove the status file %s: %s", fileName, e.getMessage());
         }
     }
 

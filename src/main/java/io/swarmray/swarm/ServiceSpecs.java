@@ -77,7 +77,7 @@ final class ServiceSpecs {
                 .withPlacement(placement(s.placement()))
                 .withNetworks(Stream.concat(
                         Stream.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())),
-                        s.extraNetworks().stream().map(n -> new NetworkAttachmentConfig().withTarget(n))).toList())
+                        s.extraNetworks().stream().map(ServiceSpecs::attachment)).toList())
                 .withForceUpdate(forceUpdate);
         return new ServiceSpec()
                 .withName(s.name())
@@ -91,6 +91,14 @@ final class ServiceSpecs {
                                 .withPublishMode(PortConfig.PublishMode.host)
                                 .withProtocol(p.protocol().equals("udp") ? PortConfigProtocol.UDP : PortConfigProtocol.TCP))
                         .toList()));
+    }
+
+    /** An extra network, {@code name} or {@code name:alias} ({@link DesiredService#withAlias}). */
+    private static NetworkAttachmentConfig attachment(String entry) {
+        int colon = entry.indexOf(':');
+        return colon < 0
+                ? new NetworkAttachmentConfig().withTarget(entry)
+                : new NetworkAttachmentConfig().withTarget(entry.substring(0, colon)).withAliases(List.of(entry.substring(colon + 1)));
     }
 
     /** The update config; a rollback that fails too pauses (there is nothing older to go back to). */

@@ -3,6 +3,7 @@ package io.swarmray.swarm;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
@@ -73,6 +74,25 @@ public class SwarmClient {
     /** Tasks of owned services (task label filters match the service's labels): one call. */
     public List<ObservedTask> tasks(String cluster) {
         return call("list tasks", raw(() -> TaskListing.list(http, owned(cluster))));
+    }
+
+    /** Tasks of owned services that carry {@code key=value} (e.g. a RayService's serve endpoint): one call. */
+    public List<ObservedTask> tasksLabelled(String key, String value) {
+        Map<String, String> filter = owned(null);
+        filter.put(key, value);
+        return call("list tasks", raw(() -> TaskListing.list(http, filter)));
+    }
+
+    /**
+     * Sets one label of an owned service, leaving its task template as it is, so no task restarts (the
+     * service is read and written back as raw JSON: docker-java's model would drop fields it does not know).
+     */
+    public void setServiceLabel(ObservedService s, String key, String value) {
+        requireOwned(s.labels(), s.name());
+        call("update service " + s.name(), raw(() -> {
+            ServiceLabels.set(http, s.id(), key, value);
+            return null;
+        }));
     }
 
     /** Generic resources (GPUs) each Ready node offers, by hostname and kind: one call. */
@@ -158,6 +178,11 @@ public class SwarmClient {
                 docker.removeNetworkCmd(n.id()).exec();
             } catch (NotFoundException gone) {
                 // already gone: the goal is reached
+            } catch (InternalServerErrorException e) {
+                // Engine 20.10 answers 500 "network ... not found" while the manager's removal reaches this node's list
+                if (e.getMessage() == null || !e.getMessage().contains("not found")) {
+                    throw e;
+                }
             }
             return null;
         });

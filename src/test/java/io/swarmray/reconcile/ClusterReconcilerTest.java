@@ -400,6 +400,10 @@ class ClusterReconcilerTest {
                 throw new UnsupportedOperationException("the reconciler does not read the policy");
             }
 
+            public ServeSettings serve() {
+                throw new UnsupportedOperationException("the cluster reconciler does not read RayService settings");
+            }
+
             public Optional<List<String>> imageRewriteRules() {
                 return Optional.empty();
             }

@@ -1,0 +1,215 @@
+package io.swarmray.it;
+
+import static io.restassured.RestAssured.given;
+import static io.swarmray.it.SwarmFixture.await;
+import static io.swarmray.it.SwarmFixture.deleteSpec;
+import static io.swarmray.it.SwarmFixture.writeSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Service;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A RayService on the real swarm with the stand-in's Ray Serve and Debian's HAProxy as the endpoint: from file to
+ * Ready, a serve-config change in place, an image change through a new cluster under a request loop with zero failed
+ * requests, and everything gone with the file.
+ */
+@QuarkusTest
+class RayServiceSwarmTest {
+    static final int PORT = 28180;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Inject
+    DockerClient docker;
+
+    static String service(String name, String image, String version) {
+        return """
+                apiVersion: ray.io/v1
+                kind: RayService
+                metadata:
+                  name: %s
+                  annotations:
+                    swarmray.io/serve-published-port: "%d"
+                    swarmray.io/serve-proxy-replicas: "1"
+                spec:
+                  serveConfigV2: |
+                    applications:
+                      - name: llm
+                        route_prefix: /llm
+                        import_path: model:app
+                        args: {version: %s}
+                  rayClusterConfig:
+                    rayVersion: "2.40.0"
+                    headGroupSpec:
+                      rayStartParams: {num-cpus: "0"}
+                      template:
+                        spec:
+                          containers:
+                            - name: ray-head
+                              image: %s
+                              resources:
+                                limits: {cpu: "1", memory: 1Gi}
+                    workerGroupSpecs:
+                      - groupName: cpu
+                        replicas: 1
+                        minReplicas: 1
+                        maxReplicas: 2
+                        rayStartParams: {}
+                        template:
+                          spec:
+                            containers:
+                              - name: ray-worker
+                                image: %s
+                                resources:
+                                  limits: {cpu: "500m", memory: 512Mi}
+                """.formatted(name, PORT, version, image, image);
+    }
+
+    static JsonPath serviceStatus(String name) {
+        return given().get("/api/v1/rayservices/" + name).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The endpoint's answer for the route, as the stand-in's application writes it: {"app","cluster","node","version"}. */
+    JsonPath ask(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return JsonPath.from(r.body());
+    }
+
+    @Test
+    void servesUpgradesInPlaceAndThroughANewClusterWithoutDroppingARequest() throws Exception {
+        String name = "itserve";
+        writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE, "v1"));
+        JsonPath s = await("RayService Ready", Duration.ofSeconds(120), () -> serviceStatus(name),
+                st -> "True".equals(st.getString("status.conditions.find { it.type == 'Ready' }.status")));
+        String first = s.getString("status.activeServiceStatus.rayClusterName");
+        assertTrue(first.matches(name + "-raycluster-[0-9a-f]{5}"), first);
+        assertEquals("RUNNING", s.getString("status.activeServiceStatus.applicationStatuses.llm.status"));
+        assertTrue(s.getInt("status.numServeEndpoints") >= 1, s.prettify());
+        JsonPath answer = await("the endpoint answers", Duration.ofSeconds(20), () -> askQuietly("/llm/generate"), Objects::nonNull);
+        assertEquals(first, answer.getString("cluster"));
+        assertEquals("v1", answer.getString("version"));
+        assertEquals(name, given().get("/api/v1/rayclusters/" + first).then().statusCode(200).extract().jsonPath()
+                .getString("metadata.ownerReferences[0].name"));
+        String stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/llm/stream")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(5, stream.split("data: ").length - 1, stream);
+
+        // serveConfigV2 alone: the same cluster takes the new config
+        writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE, "v2"));
+        await("v2 served by the same cluster", Duration.ofSeconds(60), () -> askQuietly("/llm/generate"),
+                a -> a != null && "v2".equals(a.getString("version")) && first.equals(a.getString("cluster")));
+        assertEquals(first, serviceStatus(name).getString("status.activeServiceStatus.rayClusterName"));
+
+        // rayClusterConfig's image: a new cluster, switched to under load
+        RequestLoop loop = new RequestLoop(Duration.ofSeconds(150));
+        loop.start();
+        writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE + "2", "v2"));
+        JsonPath upgraded = await("the new cluster active", Duration.ofSeconds(120), () -> serviceStatus(name),
+                st -> !first.equals(st.getString("status.activeServiceStatus.rayClusterName"))
+                        && st.getString("status.pendingServiceStatus") == null);
+        String second = upgraded.getString("status.activeServiceStatus.rayClusterName");
+        await("requests served by " + second, Duration.ofSeconds(20), () -> loop.lastCluster(), second::equals);
+        SwarmFixture.sleep(2000);
+        loop.finish();
+        assertEquals(List.of(), loop.failures(), "failed requests during the switch");
+        List<String> clusters = loop.clusters();
+        int switchAt = clusters.indexOf(second);
+        assertTrue(switchAt > 0, "requests before the switch: " + clusters.size());
+        assertTrue(clusters.subList(0, switchAt).stream().allMatch(first::equals), "before the switch: " + clusters);
+        assertTrue(clusters.subList(switchAt, clusters.size()).stream().allMatch(second::equals), "after the switch: " + clusters);
+        await("the old cluster removed", Duration.ofSeconds(60), () -> services(first), List::isEmpty);
+
+        deleteSpec("itserve.yaml");
+        await("everything removed", Duration.ofSeconds(90), () -> cli("service", "ls", "--filter",
+                "label=swarmray.io/instance=it", "--format", "{{.Name}}"), out -> !out.contains(name));
+        await("the serve network removed", Duration.ofSeconds(30), () -> cli("network", "ls", "--format", "{{.Name}}"),
+                out -> !out.contains(name + "-serve-net"));
+        assertEquals(404, given().get("/api/v1/rayservices/" + name).then().extract().statusCode());
+    }
+
+    private static String cli(String... args) {
+        try {
+            return SwarmFixture.dockerCli(args);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<Service> services(String cluster) {
+        return SwarmFixture.services(docker, cluster);
+    }
+
+    private JsonPath askQuietly(String path) {
+        try {
+            return ask(path);
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
+    /** Requests one after another against the endpoint, for at most {@code limit}: a bounded loop that stops by itself. */
+    final class RequestLoop extends Thread {
+        private final long deadline;
+        private final List<String> clusters = new ArrayList<>();
+        private final List<String> failures = new ArrayList<>();
+        private volatile boolean stop;
+
+        RequestLoop(Duration limit) {
+            this.deadline = System.nanoTime() + limit.toNanos();
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (!stop && System.nanoTime() < deadline) {
+                try {
+                    String cluster = ask("/llm/generate").getString("cluster");
+                    synchronized (this) {
+                        clusters.add(cluster);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    synchronized (this) {
+                        failures.add(e.toString());
+                    }
+                }
+                SwarmFixture.sleep(50);
+            }
+        }
+
+        synchronized String lastCluster() {
+            return clusters.isEmpty() ? null : clusters.get(clusters.size() - 1);
+        }
+
+        synchronized List<String> clusters() {
+            return List.copyOf(clusters);
+        }
+
+        synchronized List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        void finish() throws InterruptedException {
+            stop = true;
+            join();
+        }
+    }
+
+}
