@@ -78,12 +78,14 @@ class ServeState:
         self.lock = threading.Lock()
         self.config = None
         self.deployed = {}  # app name -> time of its last deploy
+        self.serving = {}  # app name -> the config of its replicas: a failed redeploy leaves them as they were
         if stored:
             self.config, self.deployed = stored.get("config"), stored.get("deployed", {})
+            self.serving = stored.get("serving", {})
 
     def stored(self):
         with self.lock:
-            return {"config": self.config, "deployed": self.deployed}
+            return {"config": self.config, "deployed": self.deployed, "serving": self.serving}
 
     def deploy(self, config):
         validate(config)
@@ -94,19 +96,20 @@ class ServeState:
                 name = app.get("name", "default")
                 if old.get(name) != app or name not in self.deployed:
                     self.deployed[name] = now
-            self.deployed = {n: t for n, t in self.deployed.items()
-                             if n in {a.get("name", "default") for a in config["applications"]}}
+            names = {a.get("name", "default") for a in config["applications"]}
+            self.deployed = {n: t for n, t in self.deployed.items() if n in names}
+            self.serving = {n: a for n, a in self.serving.items() if n in names}
             self.config = config
         log("serve: deploy of %d applications accepted" % len(config["applications"]))
 
     def shutdown(self):
         with self.lock:
-            self.config, self.deployed = None, {}
+            self.config, self.deployed, self.serving = None, {}, {}
 
     def snapshot(self, nodes):
         """ServeInstanceDetails (schema.py:1045-1096) with the stand-in's placement of replicas."""
         with self.lock:
-            config, deployed = self.config, dict(self.deployed)
+            config, deployed, serving = self.config, dict(self.deployed), self.serving
         if config is None:
             return {"deploy_mode": "MULTI_APP", "controller_info": {}, "proxies": {}, "applications": {},
                     "target_capacity": None}
@@ -128,11 +131,15 @@ class ServeState:
                            "  File \"/home/ray/anaconda3/lib/python3.9/site-packages/ray/serve/_private/"
                            "application_state.py\", line 994, in build_serve_application\n"
                            "ModuleNotFoundError: No module named '%s'" % (name, module))
+            if status == "RUNNING":
+                with self.lock:
+                    serving[name] = app
+            replicas_of = serving.get(name)  # what the replicas run: this config once RUNNING, else the last that ran
             deployments = {}
             for dep in app.get("deployments") or [{"name": app["import_path"].replace(":", ".").rsplit(".", 1)[-1]}]:
                 count = int(dep.get("num_replicas", 1)) if isinstance(dep.get("num_replicas", 1), int) else 1
                 replicas = []
-                if status == "RUNNING" and hosts:
+                if replicas_of is not None and hosts:
                     for i in range(count):
                         node = hosts[(slot + i) % len(hosts)]
                         replica_nodes.add(node["node_id"])
@@ -145,7 +152,8 @@ class ServeState:
                     "message": "", "deployment_config": dep, "target_num_replicas": count, "replicas": replicas}
             apps[name] = {"name": name, "route_prefix": app.get("route_prefix", "/"), "docs_path": None,
                           "status": status, "message": message, "last_deployed_time_s": deployed.get(name),
-                          "deployed_app_config": app, "source": "declarative", "deployments": deployments}
+                          "deployed_app_config": app, "source": "declarative", "deployments": deployments,
+                          "_serving": replicas_of}
         location = config.get("proxy_location", "EveryNode")
         proxy_nodes = set()
         if location != "Disabled" and head is not None:
@@ -184,6 +192,8 @@ def dashboard_routes(ask):
             return 503, "Failed to connect to the Serve controller: %s" % e
         for proxy in details["proxies"].values():
             proxy.pop("has_replicas", None)  # the stand-in's placement, not a field of Ray's
+        for app in details["applications"].values():
+            app.pop("_serving", None)
         return 200, details
 
     def delete(_):
@@ -205,7 +215,7 @@ class Proxy:
 
     def routes(self, d):
         return {a["route_prefix"]: n for n, a in d.get("applications", {}).items()
-                if a["status"] == "RUNNING" and a["route_prefix"]}
+                if a.get("_serving") is not None and a["route_prefix"]}
 
     def not_ready(self, d):
         """The 503 text of /-/healthz and /-/routes, or None (proxy.py:311-345, 798-840)."""
@@ -264,7 +274,7 @@ class Proxy:
                     return self.send(404, "Path '%s' not found. Ping http://.../-/routes for available routes." % path)
                 name = routes[match]
                 app = d["applications"][name]
-                body = json.dumps({"app": name, "version": app_version(app["deployed_app_config"]),
+                body = json.dumps({"app": name, "version": app_version(app["_serving"]),
                                    "cluster": os.environ.get("RAY_CLUSTER_NAME", ""),
                                    "node": proxy.node.node_id[:8]}, sort_keys=True)
                 if path.endswith("/stream"):

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +81,7 @@ class RayServiceSwarmTest {
     }
 
     static JsonPath serviceStatus(String name) {
-        return given().get("/api/v1/rayservices/" + name).then().statusCode(200).extract().jsonPath();
+        return given().get("/api/v1/rayservices/" + name).then().extract().jsonPath();
     }
 
     /** The endpoint's answer for the route, as the stand-in's application writes it: {"app","cluster","node","version"}. */
@@ -118,19 +119,34 @@ class RayServiceSwarmTest {
                 a -> a != null && "v2".equals(a.getString("version")) && first.equals(a.getString("cluster")));
         assertEquals(first, serviceStatus(name).getString("status.activeServiceStatus.rayClusterName"));
 
-        // rayClusterConfig's image: a new cluster, switched to under load
+        // rayClusterConfig's image with a bad import_path: the new cluster reports Ray's error; the old one keeps serving
+        writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE + "2", "v3").replace("model:app", "missing_model:app"));
+        JsonPath failed = await("DEPLOY_FAILED on the pending cluster", Duration.ofSeconds(120), () -> serviceStatus(name),
+                st -> "DEPLOY_FAILED".equals(st.getString("status.pendingServiceStatus.applicationStatuses.llm.status")));
+        assertTrue(failed.getString("status.pendingServiceStatus.applicationStatuses.llm.message")
+                .contains("ModuleNotFoundError: No module named 'missing_model'"), failed.prettify());
+        assertEquals(first, failed.getString("status.activeServiceStatus.rayClusterName"));
+        assertEquals("True", failed.getString("status.conditions.find { it.type == 'UpgradeInProgress' }.status"));
+        String pending = failed.getString("status.pendingServiceStatus.rayClusterName");
+        assertEquals(first, ask("/llm/generate").getString("cluster"));
+
+        // the import fixed: the same pending cluster takes the config, and the endpoint switches to it under load
         RequestLoop loop = new RequestLoop(Duration.ofSeconds(150));
         loop.start();
-        writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE + "2", "v2"));
+        writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE + "2", "v3"));
         JsonPath upgraded = await("the new cluster active", Duration.ofSeconds(120), () -> serviceStatus(name),
                 st -> !first.equals(st.getString("status.activeServiceStatus.rayClusterName"))
                         && st.getString("status.pendingServiceStatus") == null);
         String second = upgraded.getString("status.activeServiceStatus.rayClusterName");
+        assertEquals(pending, second);
         await("requests served by " + second, Duration.ofSeconds(20), () -> loop.lastCluster(), second::equals);
         SwarmFixture.sleep(2000);
         loop.finish();
         assertEquals(List.of(), loop.failures(), "failed requests during the switch");
+        assertEquals("v3", ask("/llm/generate").getString("version"));
         List<String> clusters = loop.clusters();
+        System.out.printf("RayServiceSwarmTest: %d requests during the upgrade, %d failed, %d served by %s before the switch%n",
+                clusters.size() + loop.failures().size(), loop.failures().size(), clusters.indexOf(second), first);
         int switchAt = clusters.indexOf(second);
         assertTrue(switchAt > 0, "requests before the switch: " + clusters.size());
         assertTrue(clusters.subList(0, switchAt).stream().allMatch(first::equals), "before the switch: " + clusters);
@@ -142,7 +158,49 @@ class RayServiceSwarmTest {
                 "label=swarmray.io/instance=it", "--format", "{{.Name}}"), out -> !out.contains(name));
         await("the serve network removed", Duration.ofSeconds(30), () -> cli("network", "ls", "--format", "{{.Name}}"),
                 out -> !out.contains(name + "-serve-net"));
-        assertEquals(404, given().get("/api/v1/rayservices/" + name).then().extract().statusCode());
+        await("the status removed", Duration.ofSeconds(30), () -> given().get("/api/v1/rayservices/" + name).then().extract().statusCode(),
+                code -> code == 404);
+    }
+
+    @Test
+    void aHeadRestartedWithoutFaultToleranceGetsItsApplicationsBack() throws Exception {
+        String name = "itserveh";
+        String yaml = service(name, SwarmFixture.IMAGE, "v1").replace("    swarmray.io/serve-published-port: \"" + PORT + "\"\n", "");
+        writeSpec("itserveh.yaml", yaml);
+        try {
+            String cluster = await("RayService Ready", Duration.ofSeconds(120), () -> serviceStatus(name),
+                    st -> "True".equals(st.getString("status.conditions.find { it.type == 'Ready' }.status")))
+                    .getString("status.activeServiceStatus.rayClusterName");
+            String oldHead = docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", cluster + "-head")).exec()
+                    .get(0).getId();
+            docker.killContainerCmd(oldHead).exec();
+            // The new head's GCS has no Serve state (no fault tolerance): only the operator's PUT brings the application back.
+            await("a new head", Duration.ofSeconds(60), () -> docker.listContainersCmd()
+                    .withLabelFilter(Map.of("com.docker.swarm.service.name", cluster + "-head")).exec(),
+                    list -> !list.isEmpty() && !list.get(0).getId().equals(oldHead));
+            await("the application RUNNING again on " + cluster, Duration.ofSeconds(90), () -> ServeOnHead.applications(docker, cluster),
+                    body -> body.contains("\"RUNNING\""));
+            JsonPath back = await("Ready again", Duration.ofSeconds(90), () -> serviceStatus(name),
+                    st -> "True".equals(st.getString("status.conditions.find { it.type == 'Ready' }.status"))
+                            && "RUNNING".equals(st.getString("status.activeServiceStatus.applicationStatuses.llm.status")));
+            assertEquals(cluster, back.getString("status.activeServiceStatus.rayClusterName"));
+        } finally {
+            deleteSpec("itserveh.yaml");
+        }
+        await("everything removed", Duration.ofSeconds(90), () -> cli("service", "ls", "--format", "{{.Name}}"),
+                out -> !out.contains(name));
+    }
+
+    /** Ray Serve's view on a cluster's head, read inside its container. */
+    static final class ServeOnHead {
+        static String applications(DockerClient docker, String cluster) {
+            try {
+                return ClusterLifecycleSwarmTest.exec(docker, cluster + "-head", "wget", "-q", "-O-",
+                        "http://localhost:8265/api/serve/applications/");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static String cli(String... args) {
