@@ -255,7 +255,12 @@ public class RayServiceReconciler {
         }
         for (ObservedNetwork n : swarm.networks(null)) {
             if (n.name().equals(ServeProxy.network(name)) && name.equals(n.labels().get(ServeProxy.SERVICE_LABEL))) {
-                swarm.removeNetwork(n);
+                try {
+                    swarm.removeNetwork(n);
+                    LOG.infof("rayservice %s: removed network %s", name, n.name());
+                } catch (SwarmException stillListed) {
+                    // the endpoint's tasks are still detaching, or the engine still lists what the manager removed
+                }
                 return CONVERGING;
             }
         }

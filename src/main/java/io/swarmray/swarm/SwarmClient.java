@@ -3,7 +3,6 @@ package io.swarmray.swarm;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
@@ -178,11 +177,6 @@ public class SwarmClient {
                 docker.removeNetworkCmd(n.id()).exec();
             } catch (NotFoundException gone) {
                 // already gone: the goal is reached
-            } catch (InternalServerErrorException e) {
-                // Engine 20.10 answers 500 "network ... not found" while the manager's removal reaches this node's list
-                if (e.getMessage() == null || !e.getMessage().contains("not found")) {
-                    throw e;
-                }
             }
             return null;
         });

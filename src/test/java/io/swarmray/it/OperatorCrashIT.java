@@ -73,6 +73,8 @@ class OperatorCrashIT {
         pb.environment().put("SWARMRAY_RESYNC_INTERVAL", "5s");
         pb.environment().put("SWARMRAY_INSTANCE", "crash");
         pb.environment().put("SWARMRAY_CONVERGING_INTERVAL", "1s");
+        pb.environment().put("SWARMRAY_SERVE_PROXY_IMAGE", "swarmray/haproxy:test");
+        pb.environment().put("SWARMRAY_SERVE_CLUSTER_DELETION_DELAY", "5s");
         operator = pb.start();
     }
 
@@ -201,6 +203,57 @@ class OperatorCrashIT {
         // Tear down through the operator itself.
         deleteSpecs();
         SwarmFixture.await("all removed", Duration.ofSeconds(90), OperatorCrashIT::owned, List::isEmpty);
+        kill();
+    }
+
+    private static JsonPath rayService(String name) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + PORT + "/api/v1/rayservices/" + name)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JsonPath.from(r.body()) : null;
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void sigkillDuringARayServiceUpgradeEndsWithOneActiveClusterAndNoOrphan() throws Exception {
+        Files.createDirectories(SPECS);
+        deleteSpecs();
+        start();
+        String name = "crashsvc";
+        String v1 = RayServiceSwarmTest.service(name, SwarmFixture.IMAGE, "v1").replace("  name: crashsvc\n",
+                "  name: crashsvc\n  labels: {swarmray-it: \"true\"}\n");
+        write("crashsvc.yaml", v1);
+        String first = SwarmFixture.await("crashsvc Ready", SwarmFixture.READY_TIMEOUT, () -> rayService(name),
+                s -> s != null && "True".equals(s.getString("status.conditions.find { it.type == 'Ready' }.status")))
+                .getString("status.activeServiceStatus.rayClusterName");
+        write("crashsvc.yaml", v1.replace("image: " + SwarmFixture.IMAGE + "\n", "image: " + SwarmFixture.IMAGE + "2\n"));
+        List<String> log = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int delay = 500 + random.nextInt(4000); // while the new cluster is created, configured, switched to
+            log.add("kill +" + delay + "ms");
+            Thread.sleep(delay);
+            kill();
+            start();
+        }
+        JsonPath done = SwarmFixture.await("one active cluster after " + log, SwarmFixture.READY_TIMEOUT, () -> rayService(name),
+                s -> s != null && !first.equals(s.getString("status.activeServiceStatus.rayClusterName"))
+                        && s.getString("status.pendingServiceStatus") == null
+                        && "True".equals(s.getString("status.conditions.find { it.type == 'Ready' }.status")));
+        String second = done.getString("status.activeServiceStatus.rayClusterName");
+        Set<String> expected = new TreeSet<>(Set.of(second + "-head", second + "-worker-cpu", name + "-serve"));
+        SwarmFixture.await("only the active cluster and the endpoint after " + log, Duration.ofSeconds(60),
+                () -> owned().stream().map(s -> s.getSpec().getName()).collect(Collectors.toCollection(TreeSet::new)), expected::equals);
+        SwarmFixture.await("only their networks", Duration.ofSeconds(60), () -> docker.listNetworksCmd().exec().stream()
+                .map(n -> n.getName()).filter(n -> n.startsWith(name)).collect(Collectors.toCollection(TreeSet::new)),
+                Set.of(second + "-net", name + "-serve-net")::equals);
+
+        deleteSpecs();
+        SwarmFixture.await("all removed", Duration.ofSeconds(90), OperatorCrashIT::owned, List::isEmpty);
+        SwarmFixture.await("networks removed", Duration.ofSeconds(60), () -> docker.listNetworksCmd().exec().stream()
+                .map(n -> n.getName()).filter(n -> n.startsWith(name)).toList(), List::isEmpty);
         kill();
     }
 }
