@@ -9,14 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Service;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +112,12 @@ class RayServiceSwarmTest {
         assertEquals("v1", answer.getString("version"));
         assertEquals(name, given().get("/api/v1/rayclusters/" + first).then().statusCode(200).extract().jsonPath()
                 .getString("metadata.ownerReferences[0].name"));
+        String table = swarmrayCli("get", "rayservices");
+        assertTrue(table.matches("(?s)NAME +READY +ENDPOINTS +ACTIVE +PENDING +AGE\n" + name + " +True +[12] +" + first + " +- .*"), table);
+        String described = swarmrayCli("describe", "rayservice", name);
+        assertTrue(described.contains("Endpoint:     http://itserve-serve:8000 on network itserve-serve-net, published on port " + PORT),
+                described);
+        assertTrue(described.contains("  llm                  RUNNING"), described);
         String stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/llm/stream")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertEquals(5, stream.split("data: ").length - 1, stream);
@@ -201,6 +210,21 @@ class RayServiceSwarmTest {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    /** The swarmray CLI against this operator; its standard output. */
+    String swarmrayCli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("python3", "deploy/swarmray"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("SWARMRAY_URL", base.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", args) + ": " + out);
+        return out;
     }
 
     private static String cli(String... args) {
