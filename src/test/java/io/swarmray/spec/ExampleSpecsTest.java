@@ -2,6 +2,7 @@ package io.swarmray.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ class ExampleSpecsTest {
             parsed.clusters().forEach(c -> assertEquals(List.of(), c.errors(), f.toString()));
             assertEquals(List.of(), parsed.warnings(), f.toString());
             parsed.clusters().forEach(c -> assertEquals(List.of(), c.warnings(), f.toString()));
+            assertEquals(List.of(), parsed.allErrors(), f.toString());
+            assertEquals(List.of(), parsed.allWarnings(), f.toString());
+            parsed.services().forEach(s -> assertNotNull(s.service(), f.toString()));
         }
     }
 }

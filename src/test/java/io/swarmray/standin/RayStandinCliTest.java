@@ -98,7 +98,9 @@ class RayStandinCliTest {
         List<RayCluster> clusters = new ArrayList<>();
         try (var walk = Files.walk(Path.of("specs"))) {
             for (Path f : walk.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                new SpecParser(1 << 20).parse(f.toString(), Files.readAllBytes(f)).clusters().forEach(c -> clusters.add(c.cluster()));
+                var parsed = new SpecParser(1 << 20).parse(f.toString(), Files.readAllBytes(f));
+                parsed.clusters().forEach(c -> clusters.add(c.cluster()));
+                parsed.services().forEach(s -> clusters.add(s.service().clusterConfig())); // a RayService's clusters too
             }
         }
         clusters.add(Specs.sample());
