@@ -1,6 +1,6 @@
 package io.swarmray.api;
 
-import io.swarmray.rayservice.ServiceClusters;
+import io.swarmray.render.Labels;
 import io.swarmray.spec.RayService;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.status.ClusterStatus;
@@ -63,8 +63,8 @@ public class RayClusterResource {
         var spec = registry.cluster(s.name());
         if (spec != null && spec.spec() != null && spec.spec().labels() != null) {
             metadata.put("labels", spec.spec().labels());
-            String owner = spec.spec().labels().get(ServiceClusters.CR_NAME_LABEL);
-            if (owner != null && RayService.KIND.equals(spec.spec().labels().get(ServiceClusters.CRD_LABEL))) {
+            String owner = Labels.rayServiceOwner(spec.spec().labels());
+            if (owner != null) {
                 metadata.put("ownerReferences", List.of(Map.of("apiVersion", "ray.io/v1", "kind", RayService.KIND, "name", owner,
                         "controller", true)));
             }

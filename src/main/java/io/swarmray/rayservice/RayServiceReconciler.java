@@ -1,9 +1,9 @@
 package io.swarmray.rayservice;
 
 import io.swarmray.Config;
+import io.swarmray.head.HeadProbe;
 import io.swarmray.rayservice.RayServiceStatus.AppStatus;
 import io.swarmray.rayservice.ServicePlan.Owned;
-import io.swarmray.reconcile.HeadProbe;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.render.SpecHash;

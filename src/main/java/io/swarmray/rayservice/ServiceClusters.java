@@ -1,10 +1,10 @@
 package io.swarmray.rayservice;
 
+import io.swarmray.render.Labels;
 import io.swarmray.render.SpecHash;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayCluster.GroupSpec;
 import io.swarmray.spec.RayService;
-import io.swarmray.spec.SpecRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,9 +25,8 @@ import java.util.TreeMap;
 public final class ServiceClusters {
     public static final String BLUE = "blue";
     public static final String GREEN = "green";
-    /** KubeRay's labels on a RayService's clusters (utils/constant.go). */
-    public static final String CRD_LABEL = "ray.io/originated-from-crd";
-    public static final String CR_NAME_LABEL = "ray.io/originated-from-cr-name";
+    public static final String CRD_LABEL = Labels.ORIGINATED_FROM_CRD;
+    public static final String CR_NAME_LABEL = Labels.ORIGINATED_FROM_CR_NAME;
     public static final String SLOT_LABEL = "swarmray.io/serve-slot";
     /** How many worker groups the cluster was created with: the digest in its name covers those. */
     public static final String BASE_GROUPS_LABEL = "swarmray.io/base-worker-groups";
@@ -66,12 +65,6 @@ public final class ServiceClusters {
 
     public static String otherSlot(String slot) {
         return BLUE.equals(slot) ? GREEN : BLUE;
-    }
-
-    /** The work-queue key of the owner of a cluster whose Swarm objects carry these labels, or null. */
-    public static String ownerKey(Map<String, String> labels) {
-        String owner = labels.get(CR_NAME_LABEL);
-        return owner != null && RayService.KIND.equals(labels.get(CRD_LABEL)) ? SpecRegistry.serviceKey(owner) : null;
     }
 
     /** Five hex digits of the spec with replica counts and the name left out, over the first {@code groups} groups. */

@@ -1,7 +1,7 @@
 package io.swarmray.reconcile;
 
 import io.swarmray.Config;
-import io.swarmray.rayservice.ServiceClusters;
+import io.swarmray.head.HeadProbe;
 import io.swarmray.render.ClusterNetwork;
 import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.DesiredCluster;
@@ -20,6 +20,7 @@ import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedNetwork;
 import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -190,9 +191,8 @@ public class ClusterReconciler {
      */
     private boolean ownerUndecided(List<ObservedService> services) {
         for (ObservedService s : services) {
-            String ownerKey = ServiceClusters.ownerKey(s.labels());
-            if (ownerKey != null) {
-                String owner = ownerKey.substring(SpecRegistry.SERVICE_KEY_PREFIX.length());
+            String owner = Labels.rayServiceOwner(s.labels());
+            if (owner != null) {
                 return registry.service(owner) != null && registry.derivedOf(owner) == null;
             }
         }

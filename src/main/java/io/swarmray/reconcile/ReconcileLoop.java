@@ -7,7 +7,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.swarmray.Config;
 import io.swarmray.rayservice.RayServiceReconciler;
 import io.swarmray.rayservice.ServeProxy;
-import io.swarmray.rayservice.ServiceClusters;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
@@ -122,10 +121,10 @@ public class ReconcileLoop {
             for (var s : swarm.services(null)) {
                 // A RayService whose file went while the operator was down is known by its objects' labels.
                 String owner = s.label(ServeProxy.SERVICE_LABEL) != null
-                        ? SpecRegistry.serviceKey(s.label(ServeProxy.SERVICE_LABEL))
-                        : ServiceClusters.ownerKey(s.labels());
+                        ? s.label(ServeProxy.SERVICE_LABEL)
+                        : Labels.rayServiceOwner(s.labels());
                 if (owner != null) {
-                    queue.add(owner);
+                    queue.add(SpecRegistry.serviceKey(owner));
                 }
             }
             swarm.services(null).stream().map(s -> s.label(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);

@@ -1,5 +1,7 @@
 package io.swarmray.render;
 
+import java.util.Map;
+
 /** Label keys on every Swarm object SwarmRay makes. Part of the public contract: users filter on them. */
 public final class Labels {
     public static final String CLUSTER = "ray.io/cluster";
@@ -14,9 +16,18 @@ public final class Labels {
      * instances on one swarm never touch each other's clusters. Stamped by the swarm client.
      */
     public static final String INSTANCE = "swarmray.io/instance";
+    /** KubeRay's labels on the clusters a RayService (or RayJob) owns (utils/constant.go). */
+    public static final String ORIGINATED_FROM_CRD = "ray.io/originated-from-crd";
+    public static final String ORIGINATED_FROM_CR_NAME = "ray.io/originated-from-cr-name";
+    public static final String RAY_SERVICE_KIND = "RayService";
     /** Makes `docker stack ls|services|ps NAME` show the cluster as a stack. */
     public static final String STACK_NAMESPACE = "com.docker.stack.namespace";
 
     private Labels() {
+    }
+
+    /** The RayService that owns an object with these labels, or null. */
+    public static String rayServiceOwner(Map<String, String> labels) {
+        return RAY_SERVICE_KIND.equals(labels.get(ORIGINATED_FROM_CRD)) ? labels.get(ORIGINATED_FROM_CR_NAME) : null;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmray.Config;
+import io.swarmray.head.HeadProbe;
 import io.swarmray.render.DesiredNetwork;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
@@ -19,6 +20,7 @@ import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedNetwork;
 import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import java.io.IOException;

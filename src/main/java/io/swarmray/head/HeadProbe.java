@@ -1,4 +1,4 @@
-package io.swarmray.reconcile;
+package io.swarmray.head;
 
 import io.swarmray.render.RayStartCommand;
 import io.swarmray.spec.FieldReader;
@@ -7,6 +7,7 @@ import io.swarmray.spec.RayCluster;
 import io.swarmray.status.RayNode;
 import io.swarmray.swarm.EngineMonitor;
 import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.swarmray.reconcile;
+package io.swarmray.swarm;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
