@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -90,7 +91,8 @@ public class ClusterReconciler {
                     LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
                     return SOON;
                 }
-                if (ownerUndecided(services)) {
+                // A RayService's cluster: after a restart, nothing is removed until its owner has said which clusters it keeps.
+                if (services.stream().map(s -> Labels.rayServiceOwner(s.labels())).filter(Objects::nonNull).anyMatch(registry::undecided)) {
                     return SOON;
                 }
                 return tearDown(name, services, networks);
@@ -183,20 +185,6 @@ public class ClusterReconciler {
         // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.
         var failure = status.condition(Condition.REPLICA_FAILURE);
         return failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
-    }
-
-    /**
-     * A RayService's cluster whose owner is declared but has not said since this process started which
-     * clusters it keeps (after a restart): nothing is removed until it has.
-     */
-    private boolean ownerUndecided(List<ObservedService> services) {
-        for (ObservedService s : services) {
-            String owner = Labels.rayServiceOwner(s.labels());
-            if (owner != null) {
-                return registry.service(owner) != null && registry.derivedOf(owner) == null;
-            }
-        }
-        return false;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.swarmray.spec;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -114,10 +113,9 @@ public final class SpecRegistry {
         return changed;
     }
 
-    /** What {@code owner} published since this process started, or null when it has not decided yet. */
-    public synchronized Map<String, RayCluster> derivedOf(String owner) {
-        Map<String, RayCluster> m = derived.get(owner);
-        return m == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    /** True when RayService {@code owner} is declared but has not published its clusters since this process started. */
+    public synchronized boolean undecided(String owner) {
+        return services.containsKey(owner) && !derived.containsKey(owner);
     }
 
     /** Forgets a RayService's clusters once it and they are gone. */

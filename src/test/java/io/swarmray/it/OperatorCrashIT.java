@@ -223,13 +223,12 @@ class OperatorCrashIT {
         deleteSpecs();
         start();
         String name = "crashsvc";
-        String v1 = RayServiceSwarmTest.service(name, SwarmFixture.IMAGE, "v1").replace("  name: crashsvc\n",
-                "  name: crashsvc\n  labels: {swarmray-it: \"true\"}\n");
+        String v1 = RayServiceSwarmTest.service(name, SwarmFixture.IMAGE, "v1");
         write("crashsvc.yaml", v1);
         String first = SwarmFixture.await("crashsvc Ready", SwarmFixture.READY_TIMEOUT, () -> rayService(name),
                 s -> s != null && "True".equals(s.getString("status.conditions.find { it.type == 'Ready' }.status")))
                 .getString("status.activeServiceStatus.rayClusterName");
-        write("crashsvc.yaml", v1.replace("image: " + SwarmFixture.IMAGE + "\n", "image: " + SwarmFixture.IMAGE + "2\n"));
+        write("crashsvc.yaml", RayServiceSwarmTest.service(name, SwarmFixture.IMAGE + "2", "v1"));
         List<String> log = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int delay = 500 + random.nextInt(4000); // while the new cluster is created, configured, switched to

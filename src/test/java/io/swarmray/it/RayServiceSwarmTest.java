@@ -40,12 +40,16 @@ class RayServiceSwarmTest {
     @Inject
     DockerClient docker;
 
+    /** A RayService whose rayClusterConfig is {@link SwarmFixture#cluster}'s spec: a head and one worker group "cpu". */
     static String service(String name, String image, String version) {
+        String cluster = SwarmFixture.cluster(name, image, Map.of("cpu", 1));
+        String clusterSpec = cluster.substring(cluster.indexOf("\nspec:\n") + "\nspec:\n".length()).replaceAll("(?m)^", "    ");
         return """
                 apiVersion: ray.io/v1
                 kind: RayService
                 metadata:
                   name: %s
+                  labels: {swarmray-it: "true"}
                   annotations:
                     swarmray.io/serve-published-port: "%d"
                     swarmray.io/serve-proxy-replicas: "1"
@@ -57,30 +61,7 @@ class RayServiceSwarmTest {
                         import_path: model:app
                         args: {version: %s}
                   rayClusterConfig:
-                    rayVersion: "2.40.0"
-                    headGroupSpec:
-                      rayStartParams: {num-cpus: "0"}
-                      template:
-                        spec:
-                          containers:
-                            - name: ray-head
-                              image: %s
-                              resources:
-                                limits: {cpu: "1", memory: 1Gi}
-                    workerGroupSpecs:
-                      - groupName: cpu
-                        replicas: 1
-                        minReplicas: 1
-                        maxReplicas: 2
-                        rayStartParams: {}
-                        template:
-                          spec:
-                            containers:
-                              - name: ray-worker
-                                image: %s
-                                resources:
-                                  limits: {cpu: "500m", memory: 512Mi}
-                """.formatted(name, PORT, version, image, image);
+                """.formatted(name, PORT, version) + clusterSpec;
     }
 
     static JsonPath serviceStatus(String name) {

@@ -1,6 +1,7 @@
 package io.swarmray.rayservice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,13 +31,14 @@ class ServiceRegistryTest {
         assertEquals(good, registry.service("chat").spec());
         assertTrue(registry.service("chat").errors().get(0).toString().contains("spec.serveConfigV2"));
 
-        assertNull(registry.derivedOf("chat"), "not decided yet");
+        assertTrue(registry.undecided("chat"), "not decided yet");
         String name = ServiceClusters.name(good, 1);
         RayCluster c = ServiceClusters.derive(good, name, ServiceClusters.BLUE, 1);
         Map<String, RayCluster> wanted = new HashMap<>();
         wanted.put(name, c);
         wanted.put("chat-raycluster-old00", null);
         assertEquals(Set.of(name, "chat-raycluster-old00"), registry.publishDerived("chat", wanted));
+        assertFalse(registry.undecided("chat"));
         assertEquals(c, registry.cluster(name).spec());
         assertEquals("specs/chat.yaml", registry.cluster(name).file());
         assertNull(registry.cluster("chat-raycluster-old00").spec());

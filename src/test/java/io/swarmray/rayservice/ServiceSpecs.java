@@ -37,19 +37,14 @@ final class ServiceSpecs {
                             - name: ray-head
                               image: %s
                     workerGroupSpecs:
-                      - groupName: cpu
-                        replicas: 1
-                        maxReplicas: 4
-                        rayStartParams: {}
-                        template:
-                          spec:
-                            containers:
-                              - name: ray-worker
-                                image: %s
-                %s""".formatted(version, image, image, extraGroups);
+                """.formatted(version, image) + group("cpu", 1, image) + extraGroups;
     }
 
     static String group(String name, int replicas) {
+        return group(name, replicas, "rayproject/ray:2.40.0");
+    }
+
+    static String group(String name, int replicas, String image) {
         return """
                       - groupName: %s
                         replicas: %d
@@ -59,8 +54,8 @@ final class ServiceSpecs {
                           spec:
                             containers:
                               - name: ray-worker
-                                image: rayproject/ray:2.40.0
-                """.formatted(name, replicas);
+                                image: %s
+                """.formatted(name, replicas, image);
     }
 
     static SpecFile parse(String yaml) {
