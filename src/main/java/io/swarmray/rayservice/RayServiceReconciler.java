@@ -91,7 +91,7 @@ public class RayServiceReconciler {
             return tearDown(name, proxy, owned, enqueue);
         }
         if (spec.spec() == null) {
-            statuses.put(report(name, spec, null, null, null, Map.of(), 0, List.of("the spec was never valid; nothing is deployed")));
+            statuses.put(report(name, spec, null, null, null, null, Map.of(), 0, List.of("the spec was never valid; nothing is deployed")));
             return null;
         }
         RayService service = spec.spec();
@@ -103,8 +103,7 @@ public class RayServiceReconciler {
                 danglingSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>()), clock.instant(),
                 config.serve().clusterDeletionDelay());
         ensureNetwork(service);
-        registry.publishDerived(name, plan.keep()).forEach(enqueue);
-        owned.keySet().forEach(enqueue); // dangling clusters leave through the RayCluster reconcile
+        registry.publishDerived(name, plan.keep()).forEach(enqueue); // a cluster no longer kept leaves through the RayCluster reconcile
         plan.keep().forEach((cluster, s) -> {
             if (s != null) {
                 lastKnown.put(cluster, s);
@@ -146,11 +145,9 @@ public class RayServiceReconciler {
             endpoints = proxies.isEmpty() ? 0 : endpoints(proxies.get(0), nowSlot, problems);
         }
         String nowPending = switched != null ? null : plan.pending();
-        if (plan.heldBack() != null) {
-            problems.add(plan.heldBack());
-        }
         plan.waitingFor().forEach(c -> problems.add("the new cluster waits for " + c + " to leave its slot"));
-        RayServiceStatus status = statuses.put(report(name, spec, nowActive, nowPending, service, apps, endpoints, problems));
+        RayServiceStatus status = statuses.put(report(name, spec, nowActive, nowPending, plan.heldBack(), service, apps, endpoints,
+                problems));
         boolean settled = nowPending == null && plan.keep().size() == 1 && endpoints > 0
                 && status.condition(RayServiceStatus.READY).isTrue();
         return settled ? STEADY : CONVERGING;
@@ -270,9 +267,9 @@ public class RayServiceReconciler {
         return null;
     }
 
-    private RayServiceStatus report(String name, ServiceSpec spec, String active, String pending, RayService service,
+    private RayServiceStatus report(String name, ServiceSpec spec, String active, String pending, String heldBack, RayService service,
             Map<String, Map<String, AppStatus>> apps, int endpoints, List<String> problems) {
-        return RayServiceStatusReport.build(name, spec, active, pending, service, apps, endpoints, problems,
+        return RayServiceStatusReport.build(name, spec, active, pending, heldBack, service, apps, endpoints, problems,
                 c -> clusterStatuses.get(c).map(ClusterStatus::state).orElse(null), statuses.get(name).orElse(null), clock.instant());
     }
 

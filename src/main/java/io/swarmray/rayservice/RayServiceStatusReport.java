@@ -16,14 +16,18 @@ import java.util.function.Function;
 
 /** A RayService's status from what one pass observed, with KubeRay's conditions ([K] rayservice_controller.go:307-334). Pure. */
 final class RayServiceStatusReport {
+    /** SwarmRay's reason, beside KubeRay's three: the spec asks for a new cluster and upgradeStrategy None refuses it. */
+    static final String UPGRADE_REFUSED = "UpgradeStrategyNone";
     private RayServiceStatusReport() {
     }
 
     /**
+     * @param heldBack     why a rayClusterConfig change is refused (upgradeStrategy None), or null: the condition
+     *                     UpgradeInProgress says it, False with reason {@link #UPGRADE_REFUSED}
      * @param clusterState a cluster's own state (ready, provisioning...) by name, or null when it has none yet
      * @param previous     the last status, whose transition times carry over while a condition holds
      */
-    static RayServiceStatus build(String name, ServiceSpec spec, String active, String pending, RayService service,
+    static RayServiceStatus build(String name, ServiceSpec spec, String active, String pending, String heldBack, RayService service,
             Map<String, Map<String, AppStatus>> apps, int endpoints, List<String> problems, Function<String, String> clusterState,
             RayServiceStatus previous, Instant now) {
         String time = now.toString();
@@ -37,8 +41,11 @@ final class RayServiceStatusReport {
                 time));
         conditions.add(condition(previous, RayServiceStatus.UPGRADE_IN_PROGRESS,
                 active == null ? "Unknown" : pending != null ? "True" : "False",
-                active == null ? "NoActiveCluster" : pending != null ? "BothActivePendingClustersExist" : "NoPendingCluster",
-                pending != null && active != null ? "preparing " + pending + " to replace " + active : "", time));
+                active == null
+                        ? "NoActiveCluster"
+                        : pending != null ? "BothActivePendingClustersExist" : heldBack != null ? UPGRADE_REFUSED : "NoPendingCluster",
+                pending != null && active != null ? "preparing " + pending + " to replace " + active : heldBack != null ? heldBack : "",
+                time));
         List<String> errors = new ArrayList<>(spec.errors().stream().map(SpecIssue::toString).toList());
         errors.addAll(problems);
         int port = service == null ? RayService.DEFAULT_SERVE_PORT : service.servePort();

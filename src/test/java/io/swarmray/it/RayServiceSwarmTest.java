@@ -102,6 +102,10 @@ class RayServiceSwarmTest {
         String stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/llm/stream")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertEquals(5, stream.split("data: ").length - 1, stream);
+        // a client on the swarm: any container on the attachable serve network, by the endpoint's name
+        String inSwarm = cli("run", "--rm", "--label", "swarmray-it=true", "--network", name + "-serve-net", "swarmray/debian-base:12",
+                "wget", "-q", "-O-", "http://" + name + "-serve:8000/llm/generate");
+        assertTrue(inSwarm.contains("\"cluster\": \"" + first + "\""), inSwarm);
 
         // serveConfigV2 alone: the same cluster takes the new config
         writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE, "v2"));

@@ -57,13 +57,14 @@ class ServiceRegistryTest {
         var spec = registry.service("chat");
         Instant t0 = Instant.parse("2026-12-02T00:00:00Z");
         var apps = Map.of("a1", Map.of("llm", new AppStatus("RUNNING", "", Map.of())));
-        RayServiceStatus first = RayServiceStatusReport.build("chat", spec, null, "a1", spec.spec(), apps, 0, List.of(), c -> "ready", null,
+        RayServiceStatus first = RayServiceStatusReport.build("chat", spec, null, "a1", null, spec.spec(), apps, 0, List.of(), c -> "ready",
+                null,
                 t0);
         assertEquals("False", first.condition("Ready").status());
         assertEquals("Initializing", first.condition("Ready").reason());
         assertEquals("Unknown", first.condition("UpgradeInProgress").status());
         assertEquals("RUNNING", first.pendingServiceStatus().applicationStatuses().get("llm").status());
-        RayServiceStatus ready = RayServiceStatusReport.build("chat", spec, "a1", null, spec.spec(), apps, 2, List.of(), c -> "ready",
+        RayServiceStatus ready = RayServiceStatusReport.build("chat", spec, "a1", null, null, spec.spec(), apps, 2, List.of(), c -> "ready",
                 first,
                 t0.plusSeconds(5));
         assertEquals("Running", ready.serviceStatus());
@@ -71,9 +72,16 @@ class ServiceRegistryTest {
         assertEquals("NoPendingCluster", ready.condition("UpgradeInProgress").reason());
         assertEquals(2, ready.numServeEndpoints());
         assertEquals(new RayServiceStatus.Endpoint("chat-serve", "chat-serve-net", 8001, 0), ready.endpoint());
-        RayServiceStatus upgrading = RayServiceStatusReport.build("chat", spec, "a1", "b2", spec.spec(), apps, 2, List.of(), c -> "ready",
+        RayServiceStatus upgrading = RayServiceStatusReport.build("chat", spec, "a1", "b2", null, spec.spec(), apps, 2, List.of(),
+                c -> "ready",
                 ready, t0.plusSeconds(9));
         assertEquals("BothActivePendingClustersExist", upgrading.condition("UpgradeInProgress").reason());
         assertEquals(ready.condition("Ready").lastTransitionTime(), upgrading.condition("Ready").lastTransitionTime());
+        RayServiceStatus refused = RayServiceStatusReport.build("chat", spec, "a1", null, "spec.upgradeStrategy None: ...", spec.spec(),
+                apps,
+                2, List.of(), c -> "ready", ready, t0.plusSeconds(9));
+        assertEquals("False", refused.condition("UpgradeInProgress").status());
+        assertEquals("UpgradeStrategyNone", refused.condition("UpgradeInProgress").reason());
+        assertEquals("spec.upgradeStrategy None: ...", refused.condition("UpgradeInProgress").message());
     }
 }
