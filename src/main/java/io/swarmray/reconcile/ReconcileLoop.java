@@ -26,7 +26,6 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -126,9 +125,17 @@ public class ReconcileLoop {
                 if (owner != null) {
                     queue.add(SpecRegistry.serviceKey(owner));
                 }
+                if (s.label(Labels.CLUSTER) != null) {
+                    queue.add(s.label(Labels.CLUSTER));
+                }
             }
-            swarm.services(null).stream().map(s -> s.label(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);
-            swarm.networks(null).stream().map(n -> n.labels().get(Labels.CLUSTER)).filter(Objects::nonNull).forEach(queue::add);
+            for (var n : swarm.networks(null)) {
+                if (n.labels().get(Labels.CLUSTER) != null) {
+                    queue.add(n.labels().get(Labels.CLUSTER));
+                } else if (n.labels().get(ServeProxy.SERVICE_LABEL) != null) {
+                    queue.add(SpecRegistry.serviceKey(n.labels().get(ServeProxy.SERVICE_LABEL))); // a RayService's last object
+                }
+            }
         } catch (SwarmException ex) {
             LOG.debugf("resync could not list Swarm: %s", ex.getMessage());
         }

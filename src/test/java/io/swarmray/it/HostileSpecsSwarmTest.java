@@ -125,10 +125,11 @@ class HostileSpecsSwarmTest {
     /** The clusters that own services or networks of this operator instance. */
     private List<String> ownedClusters() {
         var names = new TreeSet<String>();
+        // an object of no cluster (a RayService's endpoint or network) is listed by its own name
         docker.listServicesCmd().withLabelFilter(Map.of(Labels.INSTANCE, "it")).exec()
-                .forEach(s -> names.add(s.getSpec().getLabels().get(Labels.CLUSTER)));
+                .forEach(s -> names.add(s.getSpec().getLabels().getOrDefault(Labels.CLUSTER, "service " + s.getSpec().getName())));
         docker.listNetworksCmd().exec().stream().filter(n -> n.getLabels() != null && "it".equals(n.getLabels().get(Labels.INSTANCE)))
-                .forEach(n -> names.add(n.getLabels().get(Labels.CLUSTER)));
+                .forEach(n -> names.add(n.getLabels().getOrDefault(Labels.CLUSTER, "network " + n.getName())));
         return new ArrayList<>(names);
     }
 

@@ -183,6 +183,8 @@ class RayServiceSwarmTest {
         }
         await("everything removed", Duration.ofSeconds(90), () -> cli("service", "ls", "--format", "{{.Name}}"),
                 out -> !out.contains(name));
+        await("its networks removed", Duration.ofSeconds(30), () -> cli("network", "ls", "--format", "{{.Name}}"),
+                out -> !out.contains(name));
     }
 
     /** Ray Serve's view on a cluster's head, read inside its container. */
