@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmray.rayservice.ServicePlan.Owned;
+import io.swarmray.render.ClusterNetwork;
+import io.swarmray.render.ClusterRenderer;
+import io.swarmray.render.RenderOptions;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayService;
 import java.time.Duration;
@@ -118,5 +121,19 @@ class ServicePlanTest {
         ServicePlan p = plan(v2, active, Map.of(active, new Owned(BLUE, 1), stale, new Owned(GREEN, 1)), T0);
         assertEquals(List.of(stale), p.waitingFor());
         assertEquals(Set.of(active), p.keep().keySet(), "neither the stale cluster nor the pending one yet");
+    }
+
+    @Test
+    void theServeProxiesJoinTheServeNetworkUnderTheSlotAliasAndTheHeadOnlyUnlessExcluded() {
+        String name = ServiceClusters.name(v1, 1);
+        var cluster = ServiceClusters.derive(v1, name, GREEN, 1);
+        var rendered = ClusterRenderer.render(cluster, new ClusterNetwork("n1", "10.0.9.0/24"), RenderOptions.DEFAULT).services();
+        rendered.forEach(s -> assertEquals(List.of("chat-serve-net:chat-serve-green"), s.extraNetworks(), s.name()));
+        RayService excluded = ServiceSpecs.service(ServiceSpecs.yaml("rayproject/ray:2.40.0", "v1", "").replace("\nspec:\n",
+                "\nspec:\n  excludeHeadPodFromServeSvc: true\n"));
+        var services = ClusterRenderer.render(ServiceClusters.derive(excluded, name, GREEN, 1), new ClusterNetwork("n1", "10.0.9.0/24"),
+                RenderOptions.DEFAULT).services();
+        assertEquals(List.of(), services.get(0).extraNetworks(), "the head");
+        assertEquals(List.of("chat-serve-net:chat-serve-green"), services.get(1).extraNetworks(), "the workers");
     }
 }
