@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -109,6 +110,7 @@ public class RayServiceReconciler {
                 lastKnown.put(cluster, s);
             }
         });
+        forgetGone(name, owned.keySet(), plan.keep().keySet());
         String routedSlot = plan.activeSlot() != null ? plan.activeSlot() : plan.pendingSlot();
         proxy = ensureProxy(service, proxy, routedSlot);
 
@@ -207,6 +209,15 @@ public class RayServiceReconciler {
         }
     }
 
+    /** What this process remembers of the service's clusters that are neither in Swarm nor wanted any more. */
+    private void forgetGone(String service, Set<String> inSwarm, Set<String> kept) {
+        String prefix = service + ServiceClusters.INFIX;
+        for (Map<String, ?> memory : List.of(lastKnown, configured)) {
+            memory.keySet().removeIf(c -> c.startsWith(prefix) && c.length() == prefix.length() + ServiceClusters.SUFFIX_LENGTH
+                    && !inSwarm.contains(c) && !kept.contains(c));
+        }
+    }
+
     private void ensureNetwork(RayService service) {
         String net = ServeProxy.network(service.name());
         if (swarm.networks(null).stream().noneMatch(n -> n.name().equals(net))) {
@@ -264,6 +275,7 @@ public class RayServiceReconciler {
         statuses.remove(name);
         registry.forgetDerived(name);
         danglingSince.remove(name);
+        forgetGone(name, Set.of(), Set.of());
         return null;
     }
 

@@ -30,7 +30,8 @@ public final class ServiceClusters {
     public static final String SLOT_LABEL = "swarmray.io/serve-slot";
     /** How many worker groups the cluster was created with: the digest in its name covers those. */
     public static final String BASE_GROUPS_LABEL = "swarmray.io/base-worker-groups";
-    public static final String INFIX = "-raycluster-";
+    public static final String INFIX = RayService.CLUSTER_INFIX;
+    public static final int SUFFIX_LENGTH = RayService.CLUSTER_SUFFIX_LENGTH;
 
     private ServiceClusters() {
     }
@@ -75,6 +76,6 @@ public final class ServiceClusters {
                 .toList();
         RayCluster canonical = new RayCluster("", null, config.labels(), config.annotations(), config.rayVersion(), config.suspend(),
                 config.head(), kept, config.gcsFaultTolerance(), config.extraNetworks(), config.upgradeStrategy(), null);
-        return SpecHash.of(canonical.toString()).substring(0, 5);
+        return SpecHash.of(canonical.toString()).substring(0, SUFFIX_LENGTH);
     }
 }

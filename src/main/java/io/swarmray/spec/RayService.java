@@ -22,4 +22,7 @@ public record RayService(String name, String file, Map<String, String> labels, M
     public static final String NEW_CLUSTER = "NewCluster";
     public static final String NO_UPGRADE = "None";
     public static final int DEFAULT_SERVE_PORT = 8000;
+    /** A RayService's clusters are named {@code <service>-raycluster-<5 characters>}, as KubeRay names them. */
+    public static final String CLUSTER_INFIX = "-raycluster-";
+    public static final int CLUSTER_SUFFIX_LENGTH = 5;
 }

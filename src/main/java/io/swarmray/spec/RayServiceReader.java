@@ -14,9 +14,6 @@ import org.yaml.snakeyaml.error.YAMLException;
 final class RayServiceReader {
     static final String PROXY_REPLICAS = "swarmray.io/serve-proxy-replicas";
     static final String PUBLISHED_PORT = "swarmray.io/serve-published-port";
-    /** The suffix KubeRay gives a RayService's clusters, "-raycluster-" and 5 characters: names are checked with it. */
-    public static final String CLUSTER_INFIX = "-raycluster-";
-    static final int CLUSTER_SUFFIX_LENGTH = 5;
     private static final Set<String> DEPRECATED = Set.of("serviceUnhealthySecondThreshold", "deploymentUnhealthySecondThreshold");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +64,7 @@ final class RayServiceReader {
             Map<String, Object> m = r.map(spec.get("rayClusterConfig"), "spec.rayClusterConfig");
             if (m != null && h.name() != null) {
                 // Checked under the longest name a cluster of this service gets: its Swarm names must fit DNS labels.
-                String longest = h.name() + CLUSTER_INFIX + "x".repeat(CLUSTER_SUFFIX_LENGTH);
+                String longest = h.name() + RayService.CLUSTER_INFIX + "x".repeat(RayService.CLUSTER_SUFFIX_LENGTH);
                 if (longest.length() + "-head".length() > Names.MAX_DNS_LABEL) {
                     r.error("metadata.name", "'" + h.name() + "' is too long for a RayService: its clusters are named '" + longest
                             + "' and their Swarm services must fit " + Names.MAX_DNS_LABEL + " characters");
