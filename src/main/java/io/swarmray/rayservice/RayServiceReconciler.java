@@ -82,8 +82,7 @@ public class RayServiceReconciler {
         Map<String, Owned> owned = new TreeMap<>();
         for (ObservedService s : all) {
             String cluster = s.label(Labels.CLUSTER);
-            if (cluster != null && name.equals(s.label(ServiceClusters.CR_NAME_LABEL))
-                    && RayService.KIND.equals(s.label(ServiceClusters.CRD_LABEL))) {
+            if (cluster != null && name.equals(Labels.rayServiceOwner(s.labels()))) {
                 owned.putIfAbsent(cluster, new Owned(String.valueOf(s.label(ServiceClusters.SLOT_LABEL)),
                         parseInt(s.label(ServiceClusters.BASE_GROUPS_LABEL))));
             }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /** Reads one {@code kind: RayService} document ([K] rayservice_types.go:66-82) into a {@link RayService}. */
@@ -105,14 +102,9 @@ final class RayServiceReader {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> serveConfig(String yaml) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(20);
-        options.setNestingDepthLimit(40);
-        options.setCodePointLimit(maxBytes);
         Object doc;
         try {
-            doc = new Yaml(new SafeConstructor(options)).load(yaml);
+            doc = SpecParser.safeYaml(maxBytes).load(yaml);
         } catch (YAMLException e) {
             r.error("spec.serveConfigV2", "is not valid YAML: " + FieldReader.abbreviate(e.getMessage()));
             return null;

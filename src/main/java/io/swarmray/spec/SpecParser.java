@@ -114,6 +114,11 @@ public final class SpecParser {
     }
 
     private Yaml yaml() {
+        return safeYaml(maxBytes);
+    }
+
+    /** SnakeYAML limited as every spec text is read: no duplicate or recursive keys, few aliases, bounded depth and size. */
+    static Yaml safeYaml(int maxBytes) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(20);
