@@ -6,10 +6,10 @@ import socket
 import sys
 import time
 
-from . import cli
+from . import autoscaler, cli
 from .gcs import VERSION, env_num
 from .net import call, log, split_address
-from .node import Node
+from .node import Node, route_source
 
 
 def start(argv):
@@ -112,6 +112,37 @@ def status(argv):
     print("\nDemands:\n (no resource demands)")
 
 
+def kuberay_autoscaler(argv):
+    """`ray kuberay-autoscaler` (scripts.py:2405-2416): both options required; the head address is guessed."""
+    try:
+        opts = cli.parse(argv, {"cluster-name": cli.STR, "cluster-namespace": cli.STR})
+        for name in ("cluster-name", "cluster-namespace"):
+            if name not in opts:
+                raise cli.UsageError("Missing option '--%s'." % name)
+    except cli.UsageError as e:
+        cli.click_fail("kuberay-autoscaler", e)
+    autoscaler.run(opts["cluster-name"], opts["cluster-namespace"], route_source("8.8.8.8"))
+
+
+def demand(argv):
+    """Test hook, not a Ray command: queue resource demand in the head's GCS as tasks that cannot run yet.
+    Usage: standin-demand add ID '{"CPU": 1}' [COUNT] | finish ID | list."""
+    host, port = gcs_address({})
+    if argv[:1] == ["add"] and len(argv) in (3, 4):
+        msg = {"op": "demand_add", "task_id": argv[1], "resources": json.loads(argv[2]),
+               "count": int(argv[3]) if len(argv) == 4 else 1}
+    elif argv[:1] == ["finish"] and len(argv) == 2:
+        msg = {"op": "demand_finish", "task_id": argv[1]}
+    elif argv == ["list"]:
+        msg = {"op": "demand_list"}
+    else:
+        print(demand.__doc__, file=sys.stderr)
+        sys.exit(2)
+    reply = call(host, port, msg, 5)
+    print(json.dumps(reply))
+    sys.exit(0 if reply.get("ok") else 1)
+
+
 def detached_actor(argv):
     """Test hook, not a Ray command: what a driver's Actor.options(name=..., lifetime="detached") leaves
     in the GCS. Usage: standin-detached-actor NAME [CLASS]."""
@@ -127,7 +158,7 @@ def main(argv):
     if argv[0] == "--version":
         print("ray, version %s" % VERSION)
         return
-    commands = {"start": start, "health-check": health_check, "status": status,
+    commands = {"start": start, "health-check": health_check, "status": status, "kuberay-autoscaler": kuberay_autoscaler,
                 "stop": lambda _: os.system("pkill -TERM -f 'ray start' >/dev/null 2>&1")}
     command = commands.get(argv[0])
     if command is None:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+from . import autoscaler
 from . import serve as ray_serve
 from .gcs import VERSION, Gcs, env_num
 from .net import LineServer, call, http_server, log, serve, split_address
@@ -60,6 +61,7 @@ class Node:
         self.node_id = "%056x" % random.getrandbits(224)
         self.temp_dir = opts.get("temp-dir") or "/tmp/ray"
         self.stop = threading.Event()
+        self.raylet_gone = threading.Event()  # drained: the raylet and agent ended, `ray start` stays
         self.cluster_id = None
         if self.head:
             self.gcs_host, self.gcs_port = "127.0.0.1", opts.get("port", 6379)
@@ -110,10 +112,16 @@ class Node:
         return {"node_id": self.node_id, "node_ip": self.node_ip, "node_name": self.node_name,
                 "is_head_node": self.head, "state": "ALIVE", "state_message": None,
                 "resources_total": self.resources, "labels": self.labels, "start_time_ms": int(time.time() * 1000),
-                "end_time_ms": 0, "raylet_port": self.raylet_port}
+                "end_time_ms": 0, "raylet_port": self.raylet_port,
+                # what autoscaler v2 matches nodes to instances by (raylet.cc:104-106)
+                "node_type_name": os.environ.get("RAY_NODE_TYPE_NAME"),
+                "instance_id": os.environ.get("RAY_CLOUD_INSTANCE_ID")}
 
     def start_raylet(self):
-        def handle(_):
+        def handle(msg):
+            if msg.get("op") == "shutdown":
+                threading.Thread(target=self.drained, daemon=True).start()
+                return {"ok": True}
             while self.frozen():
                 time.sleep(1)
             return {"ok": True, "node_id": self.node_id}
@@ -150,7 +158,11 @@ class Node:
             serve(LineServer("0.0.0.0", o["ray-client-server-port"], lambda m: {"ok": True}))
         else:
             self.join()
-        http_server("0.0.0.0", o["dashboard-agent-listen-port"], self.agent_routes())
+        self.agent = http_server("0.0.0.0", o["dashboard-agent-listen-port"], self.agent_routes())
+        if self.head and not o.get("no-monitor"):
+            # `ray start --head` runs Ray's monitor unless --no-monitor; without an autoscaling config it only
+            # reports (monitor.py:219-240).
+            threading.Thread(target=autoscaler.read_only_monitor, args=(self.gcs_port, self.stop), daemon=True).start()
         http_server("0.0.0.0", o.get("metrics-export-port", 8080),
                     {"/metrics": lambda _: (200, "ray_standin_node_up{node_id=\"%s\"} 1\n" % self.node_id)})
         log("node %s started (%s) at %s, resources %s" % (self.node_id[:8], "head" if self.head else "worker",
@@ -183,7 +195,7 @@ class Node:
         second (gcs_rpc_client.h:660-674)."""
         timeout = env_num("gcs_rpc_server_reconnect_timeout_s", 60)
         lost_since = None
-        while not self.stop.wait(1):
+        while not self.stop.wait(1) and not self.raylet_gone.is_set():
             try:
                 self.gcs_call({"op": "heartbeat"}, 5)
                 lost_since = None
@@ -196,7 +208,7 @@ class Node:
         """raylet_liveness_self_check_interval_ms (5000): a GCS that says this node is not alive, or that
         belongs to another cluster, is fatal (node_manager.cc:531-560)."""
         period = env_num("raylet_liveness_self_check_interval_ms", 5000) / 1000
-        while not self.stop.wait(period):
+        while not self.stop.wait(period) and not self.raylet_gone.is_set():
             if self.frozen():
                 continue
             try:
@@ -207,6 +219,16 @@ class Node:
                 fatal("[FATAL] GCS rejected this raylet: %s" % reply.get("error"))
             if reply.get("ok") and not reply.get("alive"):
                 fatal("[FATAL] GCS reports this raylet %s as not alive; the raylet exits" % self.node_id[:8])
+
+    def drained(self):
+        """DrainNode shut the raylet down; its agent goes with it. `ray start --block` does not exit for a child
+        that ended with code 0 (scripts.py:1071-1109), so the container keeps running until it is removed."""
+        log("raylet drained by the GCS; shutting down the raylet and its agent")
+        self.raylet_gone.set()
+        for server in (self.raylet, getattr(self, "agent", None)):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
 
     def terminate(self, *_):
         """SIGTERM: ray start --block stops its children, the raylet first (which unregisters), and exits 1

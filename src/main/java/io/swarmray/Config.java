@@ -80,6 +80,25 @@ public interface Config {
         Duration clusterDeletionDelay();
     }
 
+    /** Ray's autoscaler (enableInTreeAutoscaling); see README "Autoscaling". */
+    AutoscalerSettings autoscaler();
+
+    interface AutoscalerSettings {
+        /** The HTTPS port of the Kubernetes API subset that the autoscalers call; 0 turns it off. */
+        @WithDefault("6443")
+        int apiPort();
+
+        /** Where the API's CA and token key are kept (default: .swarmray-autoscaler in the specs directory). */
+        Optional<Path> credentialsDir();
+
+        /**
+         * How a head reaches an operator that does not run in a container (on the cluster network it is
+         * {@code swarmray-k8s}): an address of the operator's host, or Docker's {@code host-gateway}.
+         */
+        @WithDefault("host-gateway")
+        String hostAddress();
+    }
+
     /** What specs may ask for; see README "Policy". */
     PolicySettings policy();
 

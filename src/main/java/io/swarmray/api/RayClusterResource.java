@@ -1,5 +1,6 @@
 package io.swarmray.api;
 
+import io.swarmray.autoscaler.ScaleState;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.RayService;
 import io.swarmray.spec.SpecRegistry;
@@ -28,6 +29,8 @@ public class RayClusterResource {
     StatusStore statuses;
     @Inject
     SpecRegistry registry;
+    @Inject
+    ScaleState scaling;
 
     @GET
     @Path("/rayclusters")
@@ -74,6 +77,13 @@ public class RayClusterResource {
         out.put("kind", "RayCluster");
         out.put("metadata", metadata);
         out.put("status", s);
+        if (spec != null && spec.spec() != null && spec.spec().autoscaled()) {
+            Map<String, Object> autoscaler = new LinkedHashMap<>();
+            autoscaler.put("demand", scaling.demand(s.name()));
+            autoscaler.put("workersToDelete", scaling.workersToDelete(s.name()));
+            autoscaler.put("decisions", scaling.decisions(s.name()));
+            out.put("autoscaler", autoscaler);
+        }
         return out;
     }
 }

@@ -75,7 +75,8 @@ public final class ServiceClusters {
                         g.placement(), g.rollout()))
                 .toList();
         RayCluster canonical = new RayCluster("", null, config.labels(), config.annotations(), config.rayVersion(), config.suspend(),
-                config.head(), kept, config.gcsFaultTolerance(), config.extraNetworks(), config.upgradeStrategy(), null);
+                config.head(), kept, config.gcsFaultTolerance(), config.extraNetworks(), config.upgradeStrategy(), null,
+                config.autoscaling());
         return SpecHash.of(canonical.toString()).substring(0, SUFFIX_LENGTH);
     }
 }

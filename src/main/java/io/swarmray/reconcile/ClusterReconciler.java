@@ -1,12 +1,17 @@
 package io.swarmray.reconcile;
 
 import io.swarmray.Config;
+import io.swarmray.autoscaler.AutoscalerWiring;
+import io.swarmray.autoscaler.DemandReader;
+import io.swarmray.autoscaler.KubeApiServer;
+import io.swarmray.autoscaler.ReplicaPlan;
 import io.swarmray.head.HeadProbe;
 import io.swarmray.render.ClusterNetwork;
 import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.DesiredCluster;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
+import io.swarmray.render.RenderOptions;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.SpecDirectory;
@@ -65,6 +70,10 @@ public class ClusterReconciler {
     SelfContainer self;
     @Inject
     SpecDirectory specs;
+    @Inject
+    AutoscalerWiring autoscaler;
+    @Inject
+    DemandReader demand;
 
     Clock clock = Clock.systemUTC();
     /** The spec hash last sent to each service: after a rollback, that spec is not sent again. */
@@ -128,8 +137,14 @@ public class ClusterReconciler {
         if (network == null || network.subnet() == null) {
             return SOON;
         }
-        DesiredCluster desired = ClusterRenderer.render(spec.spec(), new ClusterNetwork(network.id(), network.subnet()),
-                config.renderOptions());
+        RenderOptions options = config.renderOptions();
+        if (spec.spec().autoscaled()) {
+            options = options.withAutoscaler(autoscaler.access(spec.spec(), network));
+        }
+        DesiredCluster desired = ClusterRenderer.render(spec.spec(), new ClusterNetwork(network.id(), network.subnet()), options);
+        if (spec.spec().autoscaled()) {
+            desired = ReplicaPlan.expand(desired, spec.spec(), services);
+        }
         Map<String, ObservedService> byName = services.stream()
                 .collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<ObservedTask> tasks = swarm.tasks(name);
@@ -176,6 +191,9 @@ public class ClusterReconciler {
             changes.add(restarted);
         }
         HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
+        if (spec.spec().autoscaled() && !spec.spec().suspend()) {
+            demand.refresh(spec.spec(), head);
+        }
         ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, heldBack,
                 unschedulable(desired)));
         boolean settled = changes.isEmpty() && (status.state().equals("ready") || status.state().equals("suspended"));
@@ -200,7 +218,8 @@ public class ClusterReconciler {
             return;
         }
         try {
-            swarm.connect(network, me);
+            // under the autoscaler API's name too: a head's autoscaler finds the operator there
+            swarm.connect(network, me, List.of(KubeApiServer.API_HOST));
             joined.add(network.id());
         } catch (SwarmException e) {
             LOG.debugf("cannot join %s yet: %s", network.name(), e.getMessage());
@@ -255,8 +274,11 @@ public class ClusterReconciler {
         }
         List<ObservedTask> headTasks = tasks.stream().filter(t -> t.serviceId().equals(head.serviceId())).toList();
         List<String> restarted = new ArrayList<>();
-        for (var g : spec.spec().workerGroups()) {
-            String svcName = Names.workerService(spec.name(), g.groupName());
+        for (DesiredService want : desired.services()) {
+            if (!RayCluster.NodeType.WORKER.label().equals(want.labels().get(Labels.NODE_TYPE))) {
+                continue;
+            }
+            String svcName = want.name();
             ObservedService svc = services.stream().filter(s -> s.name().equals(svcName)).findFirst().orElse(null);
             if (svc == null || head.id().equals(restartedForHead.get(svcName)) || "updating".equals(svc.updateState())) {
                 continue;
@@ -264,7 +286,6 @@ public class ClusterReconciler {
             boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted()
                     && HeadReplacement.registeredWithEarlierHead(t, head, headTasks));
             if (stale) {
-                DesiredService want = desired.services().stream().filter(d -> d.name().equals(svcName)).findFirst().orElseThrow();
                 swarm.updateService(svc, want, svc.forceUpdate() + 1);
                 restartedForHead.put(svcName, head.id());
                 restarted.add(svcName);
@@ -281,6 +302,7 @@ public class ClusterReconciler {
     /** No spec declares the cluster any more: take it apart step by step (see {@link ClusterTeardown}). */
     private Duration tearDown(String name, List<ObservedService> services, List<ObservedNetwork> networks) {
         if (services.isEmpty() && networks.isEmpty()) {
+            autoscaler.forget(name);
             statuses.remove(name);
             return null;
         }

@@ -243,6 +243,13 @@ public class ReconcileLoop {
         return names;
     }
 
+    /** Looks at {@code key} (a cluster) soon: something outside the loop changed what it wants. */
+    public void poke(String key) {
+        if (queue != null) {
+            queue.add(key);
+        }
+    }
+
     public int queueDepth() {
         return queue == null ? 0 : queue.depth();
     }

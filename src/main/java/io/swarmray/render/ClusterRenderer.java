@@ -73,15 +73,23 @@ public final class ClusterRenderer {
         }
         List<String> command = List.of("/bin/bash", "-c", StartScript.TEXT, "swarmray-start");
         boolean head = g.type() == NodeType.HEAD;
+        AutoscalerAccess access = head && cluster.autoscaled() ? options.autoscaler() : null;
+        List<String> env = env(cluster, g, network);
+        if (access != null) {
+            env = new ArrayList<>(env);
+            env.addAll(Autoscaler.env(cluster, access));
+        }
+        // An autoscaled group is one service per replica (Autoscaler.replica): this is their template.
+        int replicas = head || cluster.autoscaled() ? 1 : g.effectiveReplicas();
         DesiredService s = new DesiredService(serviceName(cluster, g), labels, image, command,
-                RayStartCommand.args(cluster, g), env(cluster, g, network), mounts(g), resources(g, options), placement(g),
-                head ? 1 : g.effectiveReplicas(), Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
+                RayStartCommand.args(cluster, g), env, mounts(g), Autoscaler.withHeadShare(resources(g, options), access, cluster),
+                placement(g), replicas, Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
                 healthCheck(g), STOP_GRACE, extraNetworks(cluster, g), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
                         g.rollout().failureAction(), g.rollout().monitorNanos()),
-                c.capabilities(), false);
+                c.capabilities(), false, Autoscaler.files(access), Autoscaler.hosts(access));
         return s.withHashLabel();
     }
 

@@ -14,13 +14,19 @@ import java.util.TreeMap;
  * @param secrets       Swarm secrets (by name) mounted at /run/secrets/NAME
  * @param capabilities  Linux capabilities added to the container (only what the operator's policy allows)
  * @param runOnce       a job rather than a Ray node: restarted only when it fails, {@link RedisCleanup#ATTEMPTS} times
+ * @param files         operator-made Swarm secrets and configs mounted at absolute paths (the autoscaler's credentials)
+ * @param hosts         extra /etc/hosts entries, "IP NAME" (IP may be Docker's {@code host-gateway})
  */
 public record DesiredService(String name, SortedMap<String, String> labels, String image, List<String> command,
         List<String> args, List<String> env, List<Mount> mounts, Resources resources,
         Placement placement, int replicas, String network, List<String> networkAliases,
         List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
         List<String> extraNetworks, List<String> secrets, Rollout rollout,
-        List<String> capabilities, boolean runOnce) {
+        List<String> capabilities, boolean runOnce, List<FileMount> files, List<String> hosts) {
+
+    /** A Swarm secret or config (by name) that the operator creates, mounted read-only at {@code target}. */
+    public record FileMount(boolean secret, String name, String target) {
+    }
 
     /** An {@code extraNetworks} entry: the network, where the tasks also answer to {@code alias}. */
     public static String withAlias(String network, String alias) {
@@ -75,6 +81,14 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
 
     private DesiredService withLabels(SortedMap<String, String> newLabels) {
         return new DesiredService(name, newLabels, image, command, args, env, mounts, resources, placement, replicas, network,
-                networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout, capabilities, runOnce);
+                networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout, capabilities, runOnce, files,
+                hosts);
+    }
+
+    /** This service under another name and labels, with {@code count} replicas; its hash label is recomputed. */
+    public DesiredService renamed(String newName, SortedMap<String, String> newLabels, int count) {
+        return new DesiredService(newName, newLabels, image, command, args, env, mounts, resources, placement, count, network,
+                networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets, rollout, capabilities, runOnce, files,
+                hosts).withHashLabel();
     }
 }

@@ -42,6 +42,9 @@ public final class RayStartCommand {
         p.remove("head");
         if (group.type() == NodeType.HEAD) {
             p.putIfAbsent("dashboard-host", "0.0.0.0");
+            if (cluster.autoscaled()) {
+                p.put("no-monitor", "true"); // KubeRay: the autoscaler replaces Ray's default monitor (pod.go:185)
+            }
         } else {
             p.putIfAbsent("address", headAddress(cluster));
         }

@@ -8,10 +8,20 @@ import java.util.TreeMap;
  * Operator-wide settings that rendering depends on.
  *
  * @param genericKinds spec resource name to Swarm generic-resource kind ("nvidia.com/gpu" -> "NVIDIA-GPU")
+ * @param autoscaler   how this cluster's autoscaler reaches the operator's API, or null (no autoscaling rendered)
  */
-public record RenderOptions(ImageRewrites images, Map<String, String> genericKinds) {
+public record RenderOptions(ImageRewrites images, Map<String, String> genericKinds, AutoscalerAccess autoscaler) {
     public static final Map<String, String> DEFAULT_KINDS = Map.of("nvidia.com/gpu", "NVIDIA-GPU", "amd.com/gpu", "AMD-GPU");
-    public static final RenderOptions DEFAULT = new RenderOptions(ImageRewrites.NONE, new TreeMap<>(DEFAULT_KINDS));
+    public static final RenderOptions DEFAULT = new RenderOptions(ImageRewrites.NONE, new TreeMap<>(DEFAULT_KINDS), null);
+
+    public RenderOptions(ImageRewrites images, Map<String, String> genericKinds) {
+        this(images, genericKinds, null);
+    }
+
+    /** These options for one cluster whose autoscaler reaches the operator as {@code access} says. */
+    public RenderOptions withAutoscaler(AutoscalerAccess access) {
+        return new RenderOptions(images, genericKinds, access);
+    }
 
     /** Parses "resource=KIND" entries; IllegalArgumentException names the bad one. */
     public static Map<String, String> parseKinds(List<String> entries) {

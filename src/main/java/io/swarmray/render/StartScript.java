@@ -14,6 +14,8 @@ final class StartScript {
     static final String WAIT_FOR_GCS = "SWARMRAY_WAIT_FOR_GCS";
     /** emptyDir mount points, one a line, that the container's user must be able to write. */
     static final String EMPTY_DIRS = "SWARMRAY_EMPTY_DIRS";
+    /** The head of an autoscaled cluster: run Ray's autoscaler beside Ray, restarted whenever it exits. */
+    static final String AUTOSCALER = "SWARMRAY_AUTOSCALER";
 
     /**
      * (1) Raise the open-files limit as KubeRay does. (2) Pass this task's address on the cluster network as
@@ -22,7 +24,9 @@ final class StartScript {
      * volume root-owned 0755 where the image has no such directory, and rayproject/ray runs as uid 1000 with
      * passwordless sudo. (4) Read the Redis password from its Swarm secret, so it is never in the service
      * spec, and fail naming the file rather than start Ray with an empty password. (5) On workers, wait for
-     * the head's GCS as KubeRay's init container does, saying why each attempt failed.
+     * the head's GCS as KubeRay's init container does, saying why each attempt failed. (6) On an autoscaled head,
+     * run KubeRay's autoscaler command beside Ray: it dials this task's own address, so it cannot be a service of
+     * its own; it is restarted 5 s after it exits, as the kubelet restarts KubeRay's sidecar.
      */
     static final String TEXT = """
             ulimit -n "${RAY_START_ULIMIT_OPEN_FILES:-65536}" 2>/dev/null || true
@@ -65,6 +69,15 @@ final class StartScript {
                 echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS: ${why##*$'\\n'}"
                 sleep 5
               done
+            fi
+            if [ -n "${SWARMRAY_AUTOSCALER:-}" ]; then
+              (
+                while :; do
+                  ray kuberay-autoscaler --cluster-name "$RAY_CLUSTER_NAME" --cluster-namespace "$RAY_CLUSTER_NAMESPACE"
+                  echo "swarmray: the autoscaler exited with status $?; restarting it in 5 s" >&2
+                  sleep 5
+                done
+              ) &
             fi
             exec ray start "$@"
             """;

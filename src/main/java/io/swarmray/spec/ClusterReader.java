@@ -18,8 +18,7 @@ public final class ClusterReader {
      * dozen, a spec is a mistake or an attack on the manager's raft store, not a cluster.
      */
     static final int MAX_WORKER_GROUPS = 64;
-    private static final Set<String> UNSUPPORTED_SPEC = Set.of("enableInTreeAutoscaling", "autoscalerOptions",
-            "headServiceAnnotations", "managedBy", "authOptions");
+    private static final Set<String> UNSUPPORTED_SPEC = Set.of("headServiceAnnotations", "managedBy", "authOptions");
     private final FieldReader r;
     private final Policy policy;
 
@@ -52,9 +51,11 @@ public final class ClusterReader {
             }
         }
         r.ignoreOthers(spec, at, union(UNSUPPORTED_SPEC, Set.of("rayVersion", "suspend", "headGroupSpec", "workerGroupSpecs",
-                "gcsFaultToleranceOptions", "upgradeStrategy")),
+                "gcsFaultToleranceOptions", "upgradeStrategy", "enableInTreeAutoscaling", "autoscalerOptions")),
                 "unknown field; ignored");
-        GroupReader groups = new GroupReader(r, name, rayVersion, policy);
+        AutoscalingReader autoscalingReader = new AutoscalingReader(r, new PodReader(r, policy));
+        RayCluster.Autoscaling autoscaling = autoscalingReader.read(spec, at);
+        GroupReader groups = new GroupReader(r, name, rayVersion, policy, AutoscalingReader.enabled(r, spec, at));
         GroupSpec head = null;
         if (spec.get("headGroupSpec") == null) {
             r.error(at + ".headGroupSpec", "is required");
@@ -62,6 +63,7 @@ public final class ClusterReader {
             head = groups.read(r.map(spec.get("headGroupSpec"), at + ".headGroupSpec"), at + ".headGroupSpec", NodeType.HEAD);
         }
         List<GroupSpec> workers = new ArrayList<>();
+        List<String> paths = new ArrayList<>(List.of(at + ".headGroupSpec"));
         List<Object> list = r.list(spec.get("workerGroupSpecs"), at + ".workerGroupSpecs");
         if (list != null && list.size() > MAX_WORKER_GROUPS) {
             r.error(at + ".workerGroupSpecs", "has " + list.size() + " groups; the limit is " + MAX_WORKER_GROUPS
@@ -77,6 +79,7 @@ public final class ClusterReader {
                         r.error(path + ".groupName", "'" + g.groupName() + "' is used by another worker group");
                     }
                     workers.add(g);
+                    paths.add(path);
                 }
             }
         }
@@ -89,11 +92,16 @@ public final class ClusterReader {
         if (head != null && r.errors.isEmpty()) {
             PolicyCheck.ceilings(r, policy, head, workers);
         }
+        if (head != null && autoscaling != null && name != null) {
+            List<GroupSpec> all = new ArrayList<>(List.of(head));
+            all.addAll(workers);
+            autoscalingReader.checkGroups(name, all, paths);
+        }
         if (!r.errors.isEmpty() || head == null) {
             return null;
         }
         return new RayCluster(name, r.file(), labels, annotations, rayVersion, suspend, head, List.copyOf(workers), ft, networks,
-                upgrade, null);
+                upgrade, null, autoscaling);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

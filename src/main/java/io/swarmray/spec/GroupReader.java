@@ -19,9 +19,12 @@ final class GroupReader {
     private final RayStartParams startParams;
     private final PodReader pods;
     private final GroupAnnotations annotations;
+    private final boolean autoscaled;
 
-    GroupReader(FieldReader r, String cluster, String rayVersion, Policy policy) {
+    /** @param autoscaled Ray's autoscaler scales the groups: their idleTimeoutSeconds is Ray's to read */
+    GroupReader(FieldReader r, String cluster, String rayVersion, Policy policy, boolean autoscaled) {
         this.r = r;
+        this.autoscaled = autoscaled;
         this.cluster = cluster;
         this.startParams = new RayStartParams(r, rayVersion);
         this.pods = new PodReader(r, policy);
@@ -59,7 +62,15 @@ final class GroupReader {
             if (g.containsKey("numOfHosts") && !Integer.valueOf(1).equals(g.get("numOfHosts"))) {
                 r.warn(path + ".numOfHosts", "multi-host groups are not supported on Swarm; each replica is one node");
             }
-            r.noSwarmMeaning(g, path, Set.of("scaleStrategy", "idleTimeoutSeconds", "suspend", "numOfHosts"));
+            if (autoscaled) {
+                r.integer(g.get("idleTimeoutSeconds"), path + ".idleTimeoutSeconds", 0, 0, Integer.MAX_VALUE);
+                if (g.containsKey("scaleStrategy")) {
+                    r.warn(path + ".scaleStrategy", "is written by Ray's autoscaler through the operator's API; in a file it is ignored");
+                }
+                r.noSwarmMeaning(g, path, Set.of("suspend", "numOfHosts"));
+            } else {
+                r.noSwarmMeaning(g, path, Set.of("scaleStrategy", "idleTimeoutSeconds", "suspend", "numOfHosts"));
+            }
             used.addAll(List.of("scaleStrategy", "idleTimeoutSeconds", "suspend", "numOfHosts"));
         } else {
             r.noSwarmMeaning(g, path, Set.of("serviceType", "headService", "enableIngress"));

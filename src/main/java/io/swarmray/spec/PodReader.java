@@ -215,7 +215,7 @@ final class PodReader {
         return out;
     }
 
-    private Resources resources(Object v, String path) {
+    Resources resources(Object v, String path) {
         Map<String, Object> m = r.map(v, path);
         if (m == null) {
             return null;

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A validated RayCluster (ray.io/v1), reduced to what has a meaning on Swarm. Defaults are
@@ -14,7 +15,26 @@ import java.util.SortedMap;
  */
 public record RayCluster(String name, String file, Map<String, String> labels, Map<String, String> annotations,
         String rayVersion, boolean suspend, GroupSpec head, List<GroupSpec> workerGroups,
-        GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy, ServeAttachment serve) {
+        GcsFaultTolerance gcsFaultTolerance, List<String> extraNetworks, String upgradeStrategy, ServeAttachment serve,
+        Autoscaling autoscaling) {
+
+    /**
+     * {@code enableInTreeAutoscaling: true}: Ray's own autoscaler runs in the head task and scales the worker groups
+     * through the operator's Kubernetes API subset (README, "Autoscaling"). Ray reads its other options from the
+     * RayCluster object itself.
+     *
+     * @param headResources {@code autoscalerOptions.resources}: the autoscaler's share, added to the head's
+     */
+    public record Autoscaling(Resources headResources) {
+        /** KubeRay's default for the autoscaler container: 500m CPU and 512Mi, limits and requests (pod.go:523-532). */
+        public static final Resources DEFAULT_RESOURCES = new Resources(
+                new TreeMap<>(Map.of("cpu", new BigDecimal("0.5"), "memory", BigDecimal.valueOf(512L << 20))),
+                new TreeMap<>(Map.of("cpu", new BigDecimal("0.5"), "memory", BigDecimal.valueOf(512L << 20))));
+    }
+
+    public boolean autoscaled() {
+        return autoscaling != null;
+    }
 
     /**
      * A RayService's cluster: its Serve proxies join the service's serve network under an alias that the
@@ -28,7 +48,7 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
     /** This cluster under another name, with other labels, joined to a RayService's serve network. */
     public RayCluster derived(String newName, Map<String, String> newLabels, ServeAttachment attachment) {
         return new RayCluster(newName, file, newLabels, annotations, rayVersion, suspend, head, workerGroups, gcsFaultTolerance,
-                extraNetworks, upgradeStrategy, attachment);
+                extraNetworks, upgradeStrategy, attachment, autoscaling);
     }
 
     public static final String RECREATE = "Recreate";

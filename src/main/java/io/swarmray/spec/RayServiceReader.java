@@ -67,6 +67,12 @@ final class RayServiceReader {
                             + "' and their Swarm services must fit " + Names.MAX_DNS_LABEL + " characters");
                 }
                 cluster = new ClusterReader(r, policy).readSpec(longest, h.labels(), h.annotations(), m, "spec.rayClusterConfig");
+                if (cluster != null && cluster.autoscaled()) {
+                    // Ray's autoscaler would patch a cluster object that is the RayService's, not a file of its own.
+                    r.error("spec.rayClusterConfig.enableInTreeAutoscaling", "autoscaling the clusters of a RayService is not supported "
+                            + "yet; set the worker groups' replicas, or run the autoscaled cluster as a RayCluster");
+                    cluster = null;
+                }
             }
         }
         String upgrade = upgradeStrategy(spec.get("upgradeStrategy"));

@@ -137,6 +137,16 @@ public final class SpecDirectory {
         }
     }
 
+    /**
+     * Writes a spec file and takes its content into the registry at once, not when the watcher next reads it: a
+     * change that the operator itself makes (the autoscaler's replicas) is then never seen half-applied. The
+     * watcher reads the file again later, to the same result.
+     */
+    public synchronized Set<String> writeAndLoad(String fileName, byte[] content) throws IOException {
+        write(fileName, content);
+        return registry.update(parser.parse(displayName(fileName), content));
+    }
+
     public byte[] read(String fileName) throws IOException {
         return Files.readAllBytes(dir.resolve(fileName));
     }

@@ -118,7 +118,7 @@ public final class SpecParser {
     }
 
     /** SnakeYAML limited as every spec text is read: no duplicate or recursive keys, few aliases, bounded depth and size. */
-    static Yaml safeYaml(int maxBytes) {
+    public static Yaml safeYaml(int maxBytes) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(20);

@@ -1,10 +1,12 @@
 package io.swarmray.status;
 
 import io.swarmray.render.ClusterRenderer;
+import io.swarmray.render.Labels;
 import io.swarmray.render.RayStartCommand;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayCluster.GroupSpec;
+import io.swarmray.spec.RayCluster.NodeType;
 import io.swarmray.spec.SpecIssue;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.swarm.ObservedService;
@@ -17,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Status from what was observed, never from what was asked: a pure function of the spec view, the
@@ -66,13 +71,16 @@ public final class StatusCalculator {
         int min = 0;
         int max = 0;
         List<String> failures = new ArrayList<>();
-        GroupCount head = count(Names.headService(name), true, o, now);
+        GroupCount head = count(svc -> svc.name().equals(Names.headService(name)), true, o, now);
         if (head.failure != null) {
             failures.add("head: " + head.failure);
         }
         for (GroupSpec g : spec.workerGroups()) {
             String svc = Names.workerService(name, g.groupName());
-            GroupCount c = count(svc, false, o, now);
+            // one replicated service, or one service per replica when Ray's autoscaler scales the group
+            GroupCount c = count(
+                    x -> g.groupName().equals(x.label(Labels.GROUP)) && NodeType.WORKER.label().equals(x.label(Labels.NODE_TYPE)),
+                    false, o, now);
             int want = spec.suspend() ? 0 : g.effectiveReplicas();
             groups.add(new ClusterStatus.GroupStatus(g.groupName(), svc, want, c.available, c.ready, c.failure));
             if (c.failure != null) {
@@ -168,9 +176,9 @@ public final class StatusCalculator {
                         : "no ALIVE head in its node table");
     }
 
-    private static GroupCount count(String serviceName, boolean head, Observation o, Instant now) {
-        ObservedService svc = o.services().stream().filter(s -> s.name().equals(serviceName)).findFirst().orElse(null);
-        if (svc == null) {
+    private static GroupCount count(Predicate<ObservedService> ofGroup, boolean head, Observation o, Instant now) {
+        Set<String> ids = o.services().stream().filter(ofGroup).map(ObservedService::id).collect(Collectors.toSet());
+        if (ids.isEmpty()) {
             return new GroupCount(0, 0, "no service", null);
         }
         int available = 0;
@@ -179,7 +187,7 @@ public final class StatusCalculator {
         String failure = null;
         Instant latestFailure = Instant.MIN;
         for (ObservedTask task : o.tasks()) {
-            if (!task.serviceId().equals(svc.id())) {
+            if (!ids.contains(task.serviceId())) {
                 continue;
             }
             if (task.wanted()) {

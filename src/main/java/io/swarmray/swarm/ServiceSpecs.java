@@ -3,6 +3,7 @@ package io.swarmray.swarm;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.ContainerSpecConfig;
 import com.github.dockerjava.api.model.ContainerSpecFile;
 import com.github.dockerjava.api.model.ContainerSpecSecret;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
@@ -27,6 +28,7 @@ import com.github.dockerjava.api.model.UpdateConfig;
 import com.github.dockerjava.api.model.UpdateFailureAction;
 import com.github.dockerjava.api.model.UpdateOrder;
 import io.swarmray.render.DesiredService;
+import io.swarmray.render.DesiredService.FileMount;
 import io.swarmray.render.Labels;
 import io.swarmray.render.RedisCleanup;
 import java.util.List;
@@ -47,7 +49,7 @@ final class ServiceSpecs {
     }
 
     /** @param labels the service's labels as stored (the desired ones plus the operator's instance) */
-    static ServiceSpec toDocker(DesiredService s, Map<String, String> labels, Map<String, String> secretIds, Integer forceUpdate) {
+    static ServiceSpec toDocker(DesiredService s, Map<String, String> labels, Map<String, String> fileIds, Integer forceUpdate) {
         TreeMap<String, String> containerLabels = new TreeMap<>(labels);
         containerLabels.remove(Labels.SPEC_HASH);
         var h = s.healthCheck();
@@ -62,10 +64,13 @@ final class ServiceSpecs {
                 .withHealthCheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
                         .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()))
                 .withStopGracePeriod(s.stopGracePeriodNanos())
-                .withSecrets(s.secrets().stream()
-                        .map(name -> new ContainerSpecSecret().withSecretId(secretIds.get(name)).withSecretName(name)
-                                .withFile(new ContainerSpecFile().withName(name).withUid("0").withGid("0").withMode(SECRET_MODE)))
+                .withSecrets(Stream.concat(s.secrets().stream().map(name -> secret(name, name, fileIds)),
+                        s.files().stream().filter(FileMount::secret).map(f -> secret(f.name(), f.target(), fileIds))).toList())
+                .withConfigs(s.files().stream().filter(f -> !f.secret())
+                        .map(f -> new ContainerSpecConfig().withConfigID(fileIds.get(f.name())).withConfigName(f.name())
+                                .withFile(new ContainerSpecFile().withName(f.target()).withUid("0").withGid("0").withMode(SECRET_MODE)))
                         .toList())
+                .withHosts(s.hosts().isEmpty() ? null : s.hosts())
                 .withInit(true);
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
@@ -91,6 +96,12 @@ final class ServiceSpecs {
                                 .withPublishMode(PortConfig.PublishMode.host)
                                 .withProtocol(p.protocol().equals("udp") ? PortConfigProtocol.UDP : PortConfigProtocol.TCP))
                         .toList()));
+    }
+
+    /** A secret at {@code target}: a name under /run/secrets, or an absolute path. */
+    private static ContainerSpecSecret secret(String name, String target, Map<String, String> fileIds) {
+        return new ContainerSpecSecret().withSecretId(fileIds.get(name)).withSecretName(name)
+                .withFile(new ContainerSpecFile().withName(target).withUid("0").withGid("0").withMode(SECRET_MODE));
     }
 
     /** An extra network, {@code name} or {@code name:alias} ({@link DesiredService#withAlias}). */

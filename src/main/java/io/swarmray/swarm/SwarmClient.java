@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Service;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +43,8 @@ public class SwarmClient {
     MeterRegistry metrics;
     @Inject
     Config config;
+    @Inject
+    SwarmFiles files;
 
     public SwarmInfo info() {
         return call("docker info", () -> {
@@ -132,7 +134,7 @@ public class SwarmClient {
     }
 
     /** The label filter of what this operator instance owns, of one cluster or of all. */
-    private Map<String, String> owned(String cluster) {
+    Map<String, String> owned(String cluster) {
         Map<String, String> m = new TreeMap<>(
                 Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.INSTANCE, config.instance()));
         if (cluster != null) {
@@ -141,7 +143,7 @@ public class SwarmClient {
         return m;
     }
 
-    private Map<String, String> stamped(Map<String, String> labels) {
+    Map<String, String> stamped(Map<String, String> labels) {
         Map<String, String> m = new TreeMap<>(labels);
         m.put(Labels.INSTANCE, config.instance());
         return m;
@@ -156,11 +158,12 @@ public class SwarmClient {
      * Joins a container (the operator's own) to a cluster network, so it can reach the head by name.
      * Already joined is success. Swarm can only do this once the overlay exists on this node.
      */
-    public void connect(ObservedNetwork n, String containerId) {
+    public void connect(ObservedNetwork n, String containerId, List<String> aliases) {
         requireOwned(n.labels(), n.name());
         call("connect network " + n.name(), () -> {
             try {
-                docker.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(containerId).exec();
+                docker.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(containerId)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec();
             } catch (DockerException e) {
                 if (e.getMessage() == null || !e.getMessage().contains("already exists")) {
                     throw e;
@@ -184,14 +187,14 @@ public class SwarmClient {
 
     public void createService(DesiredService s) {
         call("create service " + s.name(),
-                () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), null)).exec());
+                () -> docker.createServiceCmd(ServiceSpecs.toDocker(s, stamped(s.labels()), files.ids(s), null)).exec());
     }
 
     /** Replaces the service's spec; {@code version} must be the one just observed, or Swarm refuses. */
     public void updateService(ObservedService current, DesiredService s, Integer forceUpdate) {
         requireOwned(current.labels(), current.name());
         call("update service " + s.name(), () -> {
-            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), secretIds(s), forceUpdate))
+            docker.updateServiceCmd(current.id(), ServiceSpecs.toDocker(s, stamped(s.labels()), files.ids(s), forceUpdate))
                     .withVersion(current.version()).exec();
             return null;
         });
@@ -207,22 +210,6 @@ public class SwarmClient {
             }
             return null;
         });
-    }
-
-    /** Swarm wants secret ids; specs name secrets. A missing secret is an error the user can act on. */
-    private Map<String, String> secretIds(DesiredService s) {
-        if (s.secrets().isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> ids = new HashMap<>();
-        docker.listSecretsCmd().withNameFilter(s.secrets()).exec().forEach(x -> ids.put(x.getSpec().getName(), x.getId()));
-        for (String name : s.secrets()) {
-            if (!ids.containsKey(name)) {
-                throw new IllegalStateException("Swarm secret '" + name
-                        + "' does not exist; create it with: printf %s PASSWORD | docker secret create " + name + " -");
-            }
-        }
-        return ids;
     }
 
     private void requireOwned(Map<String, String> labels, String name) {
@@ -249,7 +236,7 @@ public class SwarmClient {
     }
 
     /** Runs one Docker call, counts it (swarmray_docker_calls_total by operation and result) and names it in errors. */
-    private <T> T call(String what, Supplier<T> action) {
+    <T> T call(String what, Supplier<T> action) {
         String op = what.split(" ")[0] + (what.contains(" ") ? " " + what.split(" ")[1] : "");
         try {
             T result = action.get();

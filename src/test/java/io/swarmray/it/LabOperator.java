@@ -52,6 +52,7 @@ final class LabOperator implements AutoCloseable {
         pb.environment().put("SWARMRAY_INSTANCE", "lab");
         pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        pb.environment().put("SWARMRAY_AUTOSCALER_API_PORT", "16444");
         process = pb.start();
     }
 

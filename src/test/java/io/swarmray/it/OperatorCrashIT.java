@@ -70,6 +70,7 @@ class OperatorCrashIT {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/crash-operator.log")));
         pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        pb.environment().put("SWARMRAY_AUTOSCALER_API_PORT", "16445");
         pb.environment().put("SWARMRAY_RESYNC_INTERVAL", "5s");
         pb.environment().put("SWARMRAY_INSTANCE", "crash");
         pb.environment().put("SWARMRAY_CONVERGING_INTERVAL", "1s");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmray.Config;
+import io.swarmray.autoscaler.AutoscalerWiring;
 import io.swarmray.head.HeadProbe;
 import io.swarmray.render.DesiredNetwork;
 import io.swarmray.render.DesiredService;
@@ -156,6 +157,12 @@ class ClusterReconcilerTest {
             }
         };
         reconciler.self = new SelfContainer();
+        reconciler.autoscaler = new AutoscalerWiring() {
+            @Override
+            public void forget(String cluster) {
+                // no autoscaled cluster here: nothing to forget, and no Docker to ask
+            }
+        };
     }
 
     private void spec(String yaml) {
@@ -404,6 +411,10 @@ class ClusterReconcilerTest {
 
             public ServeSettings serve() {
                 throw new UnsupportedOperationException("the cluster reconciler does not read RayService settings");
+            }
+
+            public AutoscalerSettings autoscaler() {
+                throw new UnsupportedOperationException("no autoscaled cluster here");
             }
 
             public Optional<List<String>> imageRewriteRules() {

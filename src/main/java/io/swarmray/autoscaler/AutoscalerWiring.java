@@ -1,0 +1,70 @@
+package io.swarmray.autoscaler;
+
+import io.swarmray.Config;
+import io.swarmray.render.AutoscalerAccess;
+import io.swarmray.render.Labels;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.swarm.ObservedNetwork;
+import io.swarmray.swarm.SelfContainer;
+import io.swarmray.swarm.SwarmFiles;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A cluster's access to the autoscaler API: its token (accepted from now on), the Swarm secret and config its head
+ * mounts (made once per process), and how the head reaches the operator.
+ */
+@ApplicationScoped
+public class AutoscalerWiring {
+    @Inject
+    Config config;
+    @Inject
+    Credentials credentials;
+    @Inject
+    SwarmFiles files;
+    @Inject
+    SelfContainer self;
+    @Inject
+    ScaleState state;
+
+    /** Secrets and configs known to exist: each is checked (and made) once per process. */
+    private final Set<String> made = ConcurrentHashMap.newKeySet();
+
+    /** Null when the API is off ({@code swarmray.autoscaler.api-port=0}): the head then runs no autoscaler. */
+    public AutoscalerAccess access(RayCluster cluster, ObservedNetwork network) {
+        int port = config.autoscaler().apiPort();
+        if (port == 0) {
+            return null;
+        }
+        String token = credentials.token(cluster.name(), network.id());
+        credentials.accept(cluster.name(), token);
+        String secret = Credentials.tokenSecretName(token);
+        if (!made.contains(secret)) {
+            files.ensureSecret(secret, Map.of(Labels.CLUSTER, cluster.name(), Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE),
+                    token.getBytes(StandardCharsets.UTF_8));
+            made.add(secret);
+        }
+        String ca = credentials.caConfigName();
+        if (!made.contains(ca)) {
+            files.ensureConfig(ca, Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE),
+                    credentials.caPem().getBytes(StandardCharsets.UTF_8));
+            made.add(ca);
+        }
+        // On the cluster network the operator's container answers to the API's name; from a host it needs an entry.
+        String hosts = self.id().isPresent() ? null : config.autoscaler().hostAddress() + " " + KubeApiServer.API_HOST;
+        return new AutoscalerAccess(KubeApiServer.API_HOST, port, secret, ca, hosts);
+    }
+
+    /** The cluster is gone: its token stops working, its secret goes, its decisions are forgotten. */
+    public void forget(String cluster) {
+        credentials.forget(cluster);
+        state.forget(cluster);
+        if (files.removeSecretsOf(cluster) > 0) {
+            made.removeIf(name -> name.startsWith("swarmray-k8s-token-"));
+        }
+    }
+}
