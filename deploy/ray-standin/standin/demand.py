@@ -9,6 +9,8 @@ nothing is placed on it; idle_duration_ms counts from the moment its last task l
 it (`get_cluster_resource_state`, monitor.py:252-256)."""
 import time
 
+from .net import call, log
+
 # Resources the autoscaler schedules on; node:<ip> and the head marker are placement-only.
 SCHEDULED = ("CPU", "GPU", "memory", "object_store_memory")
 
@@ -103,3 +105,55 @@ class Demand:
 
     def listing(self):
         return [{"task_id": i, "resources": t["resources"], "node_id": t["node_id"]} for i, t in sorted(self.tasks.items())]
+
+
+def camel_word(key):
+    head, *rest = key.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def camel(value):
+    """The dashboard's rest_response camelCases dict keys recursively; dicts inside lists stay as they are
+    (dashboard/utils.py:178-203)."""
+    if isinstance(value, dict):
+        return {camel_word(k): camel(v) for k, v in value.items()}
+    return value
+
+
+def demand_op(gcs, op, msg):
+    """What the autoscaler asks of the GCS (resource usage, idle times, DrainNode, the internal KV) and
+    the `standin-demand` test hook."""
+    with gcs.lock:
+        if op == "demand_add":
+            try:
+                ids = gcs.demand.add(msg["task_id"], msg["resources"], int(msg.get("count", 1)))
+            except ValueError as e:
+                return {"ok": False, "error": str(e)}
+            gcs.demand.place(gcs.nodes)
+            return {"ok": True, "tasks": ids}
+        if op == "demand_finish":
+            gone = gcs.demand.finish(msg["task_id"])
+            gcs.demand.place(gcs.nodes)
+            return {"ok": True, "tasks": gone}
+        if op == "demand_list":
+            gcs.demand.place(gcs.nodes)
+            return {"ok": True, "tasks": gcs.demand.listing()}
+        if op == "resource_usage":
+            return dict(gcs.demand.usage(gcs.nodes), ok=True)
+        if op == "kv_put":
+            gcs.kv[msg["key"]] = msg["value"]
+            return {"ok": True}
+        if op == "kv_get":
+            return {"ok": True, "value": gcs.kv.get(msg["key"])}
+        node = gcs.nodes.get(msg["node_id"])
+    # DrainNode in 2.40 shuts the raylet down (gcs_node_manager.cc:189-213): the node leaves the table at once.
+    if node is None or node["state"] != "ALIVE":
+        return {"ok": True, "is_accepted": True}
+    gcs.mark_dead(node["node_id"], "Node drained: %s" % msg.get("reason", "idle termination"))
+    try:
+        call(node["node_ip"], node["raylet_port"], {"op": "shutdown"}, 2)
+    except (OSError, ValueError) as e:
+        log("drained raylet %s did not answer the shutdown: %s" % (node["node_id"][:8], e))
+    with gcs.lock:
+        gcs.demand.place(gcs.nodes)
+    return {"ok": True, "is_accepted": True}

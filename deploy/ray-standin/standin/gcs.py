@@ -7,7 +7,7 @@ import threading
 import time
 
 from . import serve as ray_serve
-from .demand import Demand
+from .demand import Demand, camel, demand_op
 from .net import LineServer, Redis, call, log, serve
 
 VERSION = os.environ.get("STANDIN_RAY_VERSION", "2.40.0")  # a test hook: a stand-in "of another version"
@@ -17,19 +17,6 @@ DEFAULT_LIMIT = 100  # util/state/common.py:47
 
 def env_num(name, default):
     return float(os.environ.get("RAY_" + name, default))
-
-
-def camel_word(key):
-    head, *rest = key.split("_")
-    return head + "".join(w[:1].upper() + w[1:] for w in rest)
-
-
-def camel(value):
-    """The dashboard's rest_response camelCases dict keys recursively; dicts inside lists stay as they are
-    (dashboard/utils.py:178-203)."""
-    if isinstance(value, dict):
-        return {camel_word(k): camel(v) for k, v in value.items()}
-    return value
 
 
 def new_id():
@@ -162,46 +149,8 @@ class Gcs:
             with self.lock:
                 return {"ok": True, "actors": list(self.actors.values())}
         if op in ("demand_add", "demand_finish", "demand_list", "resource_usage", "drain_node", "kv_put", "kv_get"):
-            return self.autoscaling(op, msg)
+            return demand_op(self, op, msg)
         return {"ok": False, "error": "unknown op %r" % op}
-
-    def autoscaling(self, op, msg):
-        """What the autoscaler asks of the GCS (resource usage, idle times, DrainNode, the internal KV) and
-        the `standin-demand` test hook."""
-        with self.lock:
-            if op == "demand_add":
-                try:
-                    ids = self.demand.add(msg["task_id"], msg["resources"], int(msg.get("count", 1)))
-                except ValueError as e:
-                    return {"ok": False, "error": str(e)}
-                self.demand.place(self.nodes)
-                return {"ok": True, "tasks": ids}
-            if op == "demand_finish":
-                gone = self.demand.finish(msg["task_id"])
-                self.demand.place(self.nodes)
-                return {"ok": True, "tasks": gone}
-            if op == "demand_list":
-                self.demand.place(self.nodes)
-                return {"ok": True, "tasks": self.demand.listing()}
-            if op == "resource_usage":
-                return dict(self.demand.usage(self.nodes), ok=True)
-            if op == "kv_put":
-                self.kv[msg["key"]] = msg["value"]
-                return {"ok": True}
-            if op == "kv_get":
-                return {"ok": True, "value": self.kv.get(msg["key"])}
-            node = self.nodes.get(msg["node_id"])
-        # DrainNode in 2.40 shuts the raylet down (gcs_node_manager.cc:189-213): the node leaves the table at once.
-        if node is None or node["state"] != "ALIVE":
-            return {"ok": True, "is_accepted": True}
-        self.mark_dead(node["node_id"], "Node drained: %s" % msg.get("reason", "idle termination"))
-        try:
-            call(node["node_ip"], node["raylet_port"], {"op": "shutdown"}, 2)
-        except (OSError, ValueError) as e:
-            log("drained raylet %s did not answer the shutdown: %s" % (node["node_id"][:8], e))
-        with self.lock:
-            self.demand.place(self.nodes)
-        return {"ok": True, "is_accepted": True}
 
     def add_node(self, entry):
         with self.lock:

@@ -44,7 +44,6 @@ import org.bouncycastle.util.io.pem.PemObject;
 final class Certificates {
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
     static final Duration SERVER_VALIDITY = Duration.ofDays(825);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A key and its certificate. */
     record Issued(PrivateKey key, X509Certificate certificate) {
@@ -107,7 +106,7 @@ final class Certificates {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair, Duration validity) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
+        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
                 Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, pair.getPublic());
     }
 
@@ -123,7 +122,8 @@ final class Certificates {
     private static KeyPair ecKey() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            // a SecureRandom per call: one kept in a static field would be seeded at native-image build time
+            g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no EC P-256 key generator in this JVM: " + e.getMessage(), e);

@@ -45,7 +45,15 @@ public class KubeApiServer {
         if (port == 0) {
             return;
         }
-        Certificates.Issued cert = Certificates.newServer(credentials.ca(), API_HOST);
+        Certificates.Issued cert;
+        try {
+            cert = Certificates.newServer(credentials.ca(), API_HOST);
+        } catch (RuntimeException failed) {
+            // Clusters without autoscaling must not suffer from it: the operator runs on without the API.
+            problem = "the autoscaler API has no certificate: " + failed.getMessage();
+            LOG.error(problem, failed);
+            return;
+        }
         var options = new HttpServerOptions().setSsl(true).setPort(port).setHost("0.0.0.0")
                 .setKeyCertOptions(new PemKeyCertOptions().addKeyValue(Buffer.buffer(cert.keyPem()))
                         .addCertValue(Buffer.buffer(cert.certificatePem() + credentials.caPem())))
@@ -54,7 +62,7 @@ public class KubeApiServer {
         try {
             created.listen().toCompletionStage().toCompletableFuture().join();
         } catch (RuntimeException bindFailed) {
-            // Clusters without autoscaling must not suffer: the operator runs on, and autoscalers fail their calls (and say so).
+            // as above: autoscalers fail their calls (and their logs say so); nothing else is affected
             problem = "the autoscaler API cannot listen on port " + port + ": " + bindFailed.getMessage();
             LOG.error(problem);
             return;

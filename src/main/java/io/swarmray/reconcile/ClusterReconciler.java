@@ -186,7 +186,7 @@ public class ClusterReconciler {
         if (head != null && head.running()) {
             joinClusterNetwork(network);
         }
-        String restarted = restartWorkersOfEarlierHeads(head, spec, desired, services, tasks);
+        String restarted = HeadReplacement.restartStaleWorkers(swarm, restartedForHead, head, spec, desired, services, tasks);
         if (restarted != null) {
             changes.add(restarted);
         }
@@ -261,42 +261,6 @@ public class ClusterReconciler {
         return tasks.stream().filter(t -> t.serviceId().equals(svc.id()) && t.wanted())
                 .max(Comparator.comparing((ObservedTask t) -> t.running()).thenComparing(t -> String.valueOf(t.createdAt())))
                 .orElse(null);
-    }
-
-    /**
-     * Once a new head runs, restart (Swarm's force update) every group that still has workers registered
-     * with an earlier head ({@link HeadReplacement}), so they register with the new one at once.
-     */
-    private String restartWorkersOfEarlierHeads(ObservedTask head, ClusterSpec spec, DesiredCluster desired, List<ObservedService> services,
-            List<ObservedTask> tasks) {
-        if (head == null || !head.running() || head.createdAt() == null || spec.spec().gcsFaultTolerance() != null) {
-            return null; // with GCS fault tolerance the workers reconnect to the new head by themselves
-        }
-        List<ObservedTask> headTasks = tasks.stream().filter(t -> t.serviceId().equals(head.serviceId())).toList();
-        List<String> restarted = new ArrayList<>();
-        for (DesiredService want : desired.services()) {
-            if (!RayCluster.NodeType.WORKER.label().equals(want.labels().get(Labels.NODE_TYPE))) {
-                continue;
-            }
-            String svcName = want.name();
-            ObservedService svc = services.stream().filter(s -> s.name().equals(svcName)).findFirst().orElse(null);
-            if (svc == null || head.id().equals(restartedForHead.get(svcName)) || "updating".equals(svc.updateState())) {
-                continue;
-            }
-            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted()
-                    && HeadReplacement.registeredWithEarlierHead(t, head, headTasks));
-            if (stale) {
-                swarm.updateService(svc, want, svc.forceUpdate() + 1);
-                restartedForHead.put(svcName, head.id());
-                restarted.add(svcName);
-            }
-        }
-        if (restarted.isEmpty()) {
-            return null;
-        }
-        LOG.infof("cluster %s: the head task was replaced at %s; restarting %s so the workers register with the new head",
-                spec.name(), head.createdAt(), String.join(", ", restarted));
-        return "restarted " + String.join(", ", restarted);
     }
 
     /** No spec declares the cluster any more: take it apart step by step (see {@link ClusterTeardown}). */

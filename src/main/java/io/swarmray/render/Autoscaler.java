@@ -47,19 +47,23 @@ public final class Autoscaler {
             return head;
         }
         var extra = cluster.autoscaling().headResources();
-        return new DesiredService.Resources(plusCpu(head.limitNanoCpus(), extra.limits().get("cpu")),
-                plusBytes(head.limitMemoryBytes(), extra.limits().get("memory")),
-                plusCpu(head.reserveNanoCpus(), extra.requests().get("cpu")),
-                plusBytes(head.reserveMemoryBytes(), extra.requests().get("memory")), head.generic());
+        return new DesiredService.Resources(limit(head.limitNanoCpus(), nanos(extra.limits().get("cpu"))),
+                limit(head.limitMemoryBytes(), bytes(extra.limits().get("memory"))),
+                head.reserveNanoCpus() + nanos(extra.requests().get("cpu")),
+                head.reserveMemoryBytes() + bytes(extra.requests().get("memory")), head.generic());
     }
 
     /** A limit of 0 means none: the sum stays unlimited. */
-    private static long plusCpu(long nanos, BigDecimal cpus) {
-        return nanos == 0 || cpus == null ? nanos : nanos + Quantity.nanos(cpus);
+    private static long limit(long head, long extra) {
+        return head == 0 ? 0 : head + extra;
     }
 
-    private static long plusBytes(long bytes, BigDecimal q) {
-        return bytes == 0 || q == null ? bytes : bytes + Quantity.ceil(q);
+    private static long nanos(BigDecimal cpus) {
+        return cpus == null ? 0 : Quantity.nanos(cpus);
+    }
+
+    private static long bytes(BigDecimal q) {
+        return q == null ? 0 : Quantity.ceil(q);
     }
 
     /** The Swarm service name of replica {@code index} of an autoscaled group. */

@@ -1,12 +1,12 @@
 package io.swarmray.status;
 
+import io.swarmray.render.Autoscaler;
 import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.Labels;
 import io.swarmray.render.RayStartCommand;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayCluster.GroupSpec;
-import io.swarmray.spec.RayCluster.NodeType;
 import io.swarmray.spec.SpecIssue;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.swarm.ObservedService;
@@ -78,9 +78,8 @@ public final class StatusCalculator {
         for (GroupSpec g : spec.workerGroups()) {
             String svc = Names.workerService(name, g.groupName());
             // one replicated service, or one service per replica when Ray's autoscaler scales the group
-            GroupCount c = count(
-                    x -> g.groupName().equals(x.label(Labels.GROUP)) && NodeType.WORKER.label().equals(x.label(Labels.NODE_TYPE)),
-                    false, o, now);
+            GroupCount c = count(x -> x.name().equals(svc) || g.groupName().equals(x.label(Labels.GROUP))
+                    && x.label(Autoscaler.REPLICA_LABEL) != null, false, o, now);
             int want = spec.suspend() ? 0 : g.effectiveReplicas();
             groups.add(new ClusterStatus.GroupStatus(g.groupName(), svc, want, c.available, c.ready, c.failure));
             if (c.failure != null) {

@@ -167,6 +167,35 @@ class AutoscalingSwarmTest {
                 + docker.listSecretsCmd().withLabelFilter(Map.of("ray.io/cluster", name)).exec().size(), n -> n == 0);
     }
 
+    @Test
+    void conservativeStartsAtMostFiveAtOnceDefaultAllItNeeds() throws Exception {
+        // Ray: at most max(5, upscaling_speed x running workers of the type) pending at once; Conservative's speed is 1
+        String fast = "it-as-default";
+        String slow = "it-as-conservative";
+        writeSpec(fast + ".yaml", cluster(fast, 6, "Default"));
+        writeSpec(slow + ".yaml", cluster(slow, 6, "Conservative"));
+        try {
+            awaitReady(fast);
+            awaitReady(slow);
+            demand(headContainer(fast), "add", "batch", "{\"CPU\": 1}", "6");
+            demand(headContainer(slow), "add", "batch", "{\"CPU\": 1}", "6");
+            for (String name : List.of(fast, slow)) {
+                await(name + ": 6 workers ready", SCALE_TIMEOUT, () -> status(name), x -> x.getInt("status.readyWorkerReplicas") == 6);
+            }
+            assertEquals(List.of("cpu: replicas 6"), changes(fast), "Default: all six at once");
+            assertEquals(List.of("cpu: replicas 5", "cpu: replicas 6"), changes(slow), "Conservative: five, then one more once they run");
+        } finally {
+            deleteSpec(fast + ".yaml");
+            deleteSpec(slow + ".yaml");
+        }
+    }
+
+    /** Every change the autoscaler asked of the cluster, in order. */
+    static List<String> changes(String name) {
+        List<Map<String, Object>> decisions = status(name).getList("autoscaler.decisions");
+        return decisions.stream().flatMap(d -> ((List<?>) d.get("changes")).stream().map(String::valueOf)).toList();
+    }
+
     /** The node id a queued task was placed on. */
     static String placement(String head, String task) {
         JsonPath list = JsonPath.from(demand(head, "list"));

@@ -28,6 +28,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -254,6 +256,59 @@ class OperatorCrashIT {
         SwarmFixture.await("all removed", Duration.ofSeconds(90), OperatorCrashIT::owned, List::isEmpty);
         SwarmFixture.await("networks removed", Duration.ofSeconds(60), () -> docker.listNetworksCmd().exec().stream()
                 .map(n -> n.getName()).filter(n -> n.startsWith(name)).toList(), List::isEmpty);
+        kill();
+    }
+
+    /** The worker group's replicas in the spec file, as the autoscaler's patches leave them. */
+    private static int fileReplicas(String file) {
+        try {
+            Matcher m = Pattern.compile("replicas: (\\d+)\\n\\s+minReplicas").matcher(Files.readString(SPECS.resolve(file)));
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static TreeSet<String> ownedNames(String prefix) {
+        return owned().stream().map(s -> s.getSpec().getName()).filter(n -> n.startsWith(prefix))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void sigkillWhileTheAutoscalerScalesEndsWithExactlyTheWorkersAsked() throws Exception {
+        Files.createDirectories(SPECS);
+        deleteSpecs();
+        start();
+        String name = "crashas";
+        write(name + ".yaml", AutoscalingSwarmTest.cluster(name, 4, "Default"));
+        SwarmFixture.await(name + " ready", SwarmFixture.READY_TIMEOUT, () -> state(name), "ready"::equals);
+        String head = AutoscalingSwarmTest.headContainer(name);
+        AutoscalingSwarmTest.demand(head, "add", "job", "{\"CPU\": 1}", "3");
+        // killed as soon as the autoscaler's patch is in the file: the replica services are being made
+        SwarmFixture.await("the autoscaler's replicas 3", AutoscalingSwarmTest.SCALE_TIMEOUT, () -> fileReplicas(name + ".yaml"),
+                n -> n == 3);
+        kill();
+        start();
+        Thread.sleep(random.nextInt(2000));
+        kill();
+        start();
+        Set<String> three = new TreeSet<>(Set.of(name + "-head", name + "-worker-cpu-0", name + "-worker-cpu-1", name + "-worker-cpu-2"));
+        SwarmFixture.await("exactly three replica services", AutoscalingSwarmTest.SCALE_TIMEOUT, () -> ownedNames(name), three::equals);
+        SwarmFixture.await("three workers ALIVE", AutoscalingSwarmTest.SCALE_TIMEOUT, () -> state(name), "ready"::equals);
+
+        // killed as soon as the autoscaler named idle workers: the services it named still go (their label is in Swarm)
+        for (int i = 0; i < 3; i++) {
+            AutoscalingSwarmTest.demand(head, "finish", "job-" + i);
+        }
+        SwarmFixture.await("the autoscaler's first removal", AutoscalingSwarmTest.SCALE_TIMEOUT, () -> fileReplicas(name + ".yaml"),
+                n -> n < 3);
+        kill();
+        start();
+        SwarmFixture.await("back to minReplicas 0, the head alone", AutoscalingSwarmTest.SCALE_TIMEOUT, () -> ownedNames(name),
+                Set.of(name + "-head")::equals);
+        SwarmFixture.await("replicas 0 in the file", AutoscalingSwarmTest.SCALE_TIMEOUT, () -> fileReplicas(name + ".yaml"), n -> n == 0);
+        deleteSpecs();
+        SwarmFixture.await("all removed", Duration.ofSeconds(90), () -> ownedNames(name), Set::isEmpty);
         kill();
     }
 }
