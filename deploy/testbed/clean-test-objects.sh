@@ -11,4 +11,7 @@ nets=$(docker network ls -q -f label=swarmray-it=true)
 [[ -n "$nets" ]] && docker network rm $nets >/dev/null 2>&1
 secrets=$(docker secret ls -q -f label=swarmray-it=true)
 [[ -n "$secrets" ]] && docker secret rm $secrets >/dev/null 2>&1
+# the autoscaler API's CA configs of test operators (one per fresh credentials directory); in-use ones stay
+configs=$(docker config ls -q -f name=swarmray-k8s-ca-)
+[[ -n "$configs" ]] && docker config rm $configs >/dev/null 2>&1
 exit 0

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,6 +32,8 @@ public class AutoscalerWiring {
     @Inject
     ScaleState state;
 
+    static final String CA_CONFIG_PREFIX = "swarmray-k8s-ca-";
+
     /** Secrets and configs known to exist: each is checked (and made) once per process. */
     private final Set<String> made = ConcurrentHashMap.newKeySet();
 
@@ -44,8 +47,11 @@ public class AutoscalerWiring {
         credentials.accept(cluster.name(), token);
         String secret = Credentials.tokenSecretName(token);
         if (!made.contains(secret)) {
-            files.ensureSecret(secret, Map.of(Labels.CLUSTER, cluster.name(), Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE),
-                    token.getBytes(StandardCharsets.UTF_8));
+            // the cluster's labels as its network has them, so what selects the cluster's objects selects this too
+            Map<String, String> labels = new TreeMap<>(cluster.labels() == null ? Map.of() : cluster.labels());
+            labels.put(Labels.CLUSTER, cluster.name());
+            labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+            files.ensureSecret(secret, labels, token.getBytes(StandardCharsets.UTF_8));
             made.add(secret);
         }
         String ca = credentials.caConfigName();

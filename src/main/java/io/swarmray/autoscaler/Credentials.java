@@ -83,7 +83,7 @@ public class Credentials {
 
     /** The Swarm config holding the CA: named by its digest, as configs are immutable. */
     public String caConfigName() {
-        return "swarmray-k8s-ca-" + SpecHash.of(caPem()).substring(0, 12);
+        return AutoscalerWiring.CA_CONFIG_PREFIX + SpecHash.of(caPem()).substring(0, 12);
     }
 
     /** The cluster's bearer token (64 hex digits, no newline: Ray sends the file verbatim). */

@@ -83,6 +83,24 @@ public class SwarmFiles {
         });
     }
 
+    /** Removes this instance's configs named {@code prefix}... other than {@code keep}; one still in use stays. */
+    public void removeConfigsExcept(String prefix, String keep) {
+        swarm.call("remove configs " + prefix, () -> {
+            List<String> owned = swarm.owned(null).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            for (var x : docker.listConfigsCmd().withFilters(Map.of("name", List.of(prefix), "label", owned)).exec()) {
+                String name = x.getSpec().getName();
+                if (name.startsWith(prefix) && !name.equals(keep)) {
+                    try {
+                        docker.removeConfigCmd(x.getId()).exec();
+                    } catch (DockerException inUse) {
+                        // a task still mounts it: a later start of the operator looks again
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** Removes the operator-made secrets of a cluster (its token); one still in use by a task stays for the next pass. */
     public int removeSecretsOf(String cluster) {
         return swarm.call("remove secrets of " + cluster, () -> {
