@@ -31,14 +31,16 @@ HEAD=$(docker ps -q -f label=com.docker.swarm.service.name=$NAME-head)
 alive() { docker exec "$HEAD" wget -q -O- "http://127.0.0.1:8265/api/v0/nodes" \
   | python3 -c 'import json,sys; print(sum(1 for n in json.load(sys.stdin)["data"]["result"]["result"] if n["state"]=="ALIVE" and not n["is_head_node"]))'; }
 workers() { docker service ls -q -f label=ray.io/cluster=$NAME -f label=swarmray.io/replica | wc -l; }
-printf "%-6s %14s %10s %12s %14s %10s %12s\n" round "demand->ALIVE" "Ray period" ratio "idle->removed" "Ray idle+5" ratio
+printf "%-6s %15s %14s %10s %8s %14s %10s %8s\n" round "demand->service" "demand->ALIVE" "Ray period" ratio "idle->removed" "Ray idle+5" ratio
 for r in $(seq 1 "$ROUNDS"); do
   t0=$(now); docker exec "$HEAD" standin-demand add "job$r" '{"CPU": 1}' >/dev/null
+  until [[ "$(workers)" -ge 1 ]]; do sleep 0.2; done; made=$(since "$t0")
   until [[ "$(alive)" -ge 1 ]]; do sleep 0.2; done; up=$(since "$t0")
   t1=$(now); docker exec "$HEAD" standin-demand finish "job$r" >/dev/null
   until [[ "$(workers)" -eq 0 ]]; do sleep 0.2; done; down=$(since "$t1")
-  awk -v r="$r" -v up="$up" -v down="$down" -v idle="$IDLE" 'BEGIN{printf "%-6s %14.1f %10.1f %12.2f %14.1f %10.1f %12.2f\n",
-    r, up, 5, up/5, down, idle+5, down/(idle+5)}'
+  awk -v r="$r" -v made="$made" -v up="$up" -v down="$down" -v idle="$IDLE" 'BEGIN{printf "%-6s %15.1f %14.1f %10.1f %8.2f %14.1f %10.1f %8.2f\n",
+    r, made, up, 5, up/5, down, idle+5, down/(idle+5)}'
   until [[ "$(alive)" -eq 0 ]]; do sleep 0.2; done
 done
-echo "(demand->ALIVE includes the worker's start; idle->removed: Ray waits the idle timeout, then up to one 5 s period)"
+echo "(demand->service: the autoscaler's period, its patch and the operator's reconcile; demand->ALIVE adds the worker's"
+echo " start and registration; idle->removed: Ray waits the idle timeout, then up to one 5 s period)"

@@ -88,6 +88,11 @@ final class AutoscalingReader {
                         + "container's resources.limits.cpu (Ray 2.40 does not read requests)");
             }
             if (g.type() == RayCluster.NodeType.HEAD) {
+                String port = g.rayStartParams().get("port");
+                if (port != null && !port.equals("6379")) {
+                    r.error(path + ".rayStartParams.port", "Ray's autoscaler dials the head's GCS at port 6379, whatever this says "
+                            + "(run_autoscaler.py:32-33); leave it out, or turn autoscaling off");
+                }
                 continue;
             }
             String service = Names.workerService(cluster, g.groupName());

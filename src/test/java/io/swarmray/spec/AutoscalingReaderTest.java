@@ -68,6 +68,10 @@ class AutoscalingReaderTest {
         assertError(spec("", "{}", ""), "workerGroupSpecs[0].rayStartParams", "needs the group's CPU count");
         assertError(spec("  autoscalerOptions: {upscalingMode: Fast}\n", "{num-cpus: \"1\"}", ""), "autoscalerOptions.upscalingMode",
                 "not one of Default, Aggressive, Conservative");
+        assertError(
+                spec("", "{num-cpus: \"1\"}", "").replace("rayStartParams: {num-cpus: \"0\"}",
+                        "rayStartParams: {num-cpus: \"0\", port: \"6380\"}"),
+                "headGroupSpec.rayStartParams.port", "port 6379");
         assertError(spec("  autoscalerOptions: {version: v2}\n", "{num-cpus: \"1\"}", ""), "autoscalerOptions.version", "only v1");
         assertError(spec("", "{num-cpus: \"1\"}", "swarmray.io/max-replicas-per-node: \"1\""), "template.metadata.annotations",
                 "one service per replica");
