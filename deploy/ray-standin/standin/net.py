@@ -57,6 +57,10 @@ def http_server(host, port, routes):
     """routes: path (GET) or "METHOD path" -> fn(query dict) -> (code, body); a str body is text, anything
     else JSON. Other methods find the request body in params["_body"]."""
     class Handler(http.server.BaseHTTPRequestHandler):
+        # Ray's dashboard (aiohttp) keeps connections open. An HTTP/1.0 server closes each one after its answer, and a
+        # client that pooled it could send the next request into the closing socket (EOF, no answer).
+        protocol_version = "HTTP/1.1"
+
         def answer(self, method):
             path, _, query = self.path.partition("?")
             params = dict(p.partition("=")[::2] for p in query.split("&") if p)

@@ -48,7 +48,8 @@ class StandinServeTest {
                 "--metrics-export-port=" + freePort(), "--num-cpus=1"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("RAY_CLUSTER_NAME", "c1");
-        pb.environment().put("STANDIN_SERVE_DEPLOY_SECONDS", "1");
+        // long enough that the answer right after the PUT still says DEPLOYING on a loaded machine
+        pb.environment().put("STANDIN_SERVE_DEPLOY_SECONDS", "3");
         head = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
