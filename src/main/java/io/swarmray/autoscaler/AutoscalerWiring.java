@@ -70,7 +70,7 @@ public class AutoscalerWiring {
         credentials.forget(cluster);
         state.forget(cluster);
         if (files.removeSecretsOf(cluster) > 0) {
-            made.removeIf(name -> name.startsWith("swarmray-k8s-token-"));
+            made.removeIf(name -> name.startsWith(Credentials.TOKEN_SECRET_PREFIX));
         }
     }
 }

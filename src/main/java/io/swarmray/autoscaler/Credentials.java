@@ -33,6 +33,7 @@ public class Credentials {
     static final String CA_KEY = "ca.key";
     static final String CA_CERT = "ca.crt";
     static final String TOKEN_KEY = "token.key";
+    static final String TOKEN_SECRET_PREFIX = "swarmray-k8s-token-";
 
     @Inject
     Config config;
@@ -100,7 +101,7 @@ public class Credentials {
 
     /** The Swarm secret holding a token: named by a digest of it, as secrets are immutable. */
     public static String tokenSecretName(String token) {
-        return "swarmray-k8s-token-" + SpecHash.of(token).substring(0, 16);
+        return TOKEN_SECRET_PREFIX + SpecHash.of(token).substring(0, 16);
     }
 
     /** From now on, {@code token} reads and patches {@code cluster} (and nothing else). */

@@ -1,5 +1,6 @@
 package io.swarmray.autoscaler;
 
+import io.swarmray.spec.RayCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,6 @@ import java.util.regex.Pattern;
  */
 public final class JsonPatch {
     private static final Pattern PATH = Pattern.compile("/spec/workerGroupSpecs/(0|[1-9][0-9]{0,3})/(replicas|scaleStrategy)");
-    /** The operator's bound on replicas, as for spec files. */
-    static final int MAX_REPLICAS = 10_000;
 
     /** One accepted operation on group {@code group}: either new replicas or a new workersToDelete list. */
     public record Change(int group, Integer replicas, List<String> workersToDelete) {
@@ -56,9 +55,10 @@ public final class JsonPatch {
             }
             Object value = op.get("value");
             if (m.group(2).equals("replicas")) {
-                if (!(value instanceof Integer n) || n < 0 || n > MAX_REPLICAS) {
+                if (!(value instanceof Integer n) || n < 0 || n > RayCluster.MAX_REPLICAS) {
                     throw new Refused(
-                            "operation " + i + ": replicas must be an integer from 0 to " + MAX_REPLICAS + ", not " + quoted(value));
+                            "operation " + i + ": replicas must be an integer from 0 to " + RayCluster.MAX_REPLICAS + ", not "
+                                    + quoted(value));
                 }
                 out.add(new Change(group, n, null));
             } else {

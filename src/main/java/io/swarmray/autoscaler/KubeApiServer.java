@@ -38,7 +38,6 @@ public class KubeApiServer {
     Config config;
 
     private HttpServer server;
-    private volatile String problem;
 
     void onStart(@Observes StartupEvent e) {
         int port = config.autoscaler().apiPort();
@@ -50,8 +49,7 @@ public class KubeApiServer {
             cert = Certificates.newServer(credentials.ca(), API_HOST);
         } catch (RuntimeException failed) {
             // Clusters without autoscaling must not suffer from it: the operator runs on without the API.
-            problem = "the autoscaler API has no certificate: " + failed.getMessage();
-            LOG.error(problem, failed);
+            LOG.error("the autoscaler API has no certificate: " + failed.getMessage(), failed);
             return;
         }
         var options = new HttpServerOptions().setSsl(true).setPort(port).setHost("0.0.0.0")
@@ -63,8 +61,7 @@ public class KubeApiServer {
             created.listen().toCompletionStage().toCompletableFuture().join();
         } catch (RuntimeException bindFailed) {
             // as above: autoscalers fail their calls (and their logs say so); nothing else is affected
-            problem = "the autoscaler API cannot listen on port " + port + ": " + bindFailed.getMessage();
-            LOG.error(problem);
+            LOG.error("the autoscaler API cannot listen on port " + port + ": " + bindFailed.getMessage());
             return;
         }
         server = created;
@@ -83,6 +80,11 @@ public class KubeApiServer {
         String query = req.query();
         String auth = req.getHeader("Authorization");
         String type = req.getHeader("Content-Type");
+        if (tooLarge(req.getHeader("Content-Length"))) {
+            // refused before a byte of it is read
+            reply(req, KubeApi.status(413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY + " bytes"));
+            return;
+        }
         req.body().onSuccess(body -> {
             if (body.length() > MAX_BODY) {
                 reply(req, KubeApi.status(413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY + " bytes"));
@@ -97,13 +99,16 @@ public class KubeApiServer {
         }).onFailure(err -> req.response().setStatusCode(400).end());
     }
 
+    private static boolean tooLarge(String contentLength) {
+        try {
+            return contentLength != null && Long.parseLong(contentLength.trim()) > MAX_BODY;
+        } catch (NumberFormatException e) {
+            return false; // the HTTP server refuses a malformed length itself
+        }
+    }
+
     private static void reply(HttpServerRequest req, KubeApi.Answer answer) {
         req.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(KubeApi.json(answer.body())));
-    }
-
-    /** Why the API is not serving, or null. */
-    public String problem() {
-        return problem;
     }
 }

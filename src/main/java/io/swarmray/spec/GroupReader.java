@@ -53,8 +53,8 @@ final class GroupReader {
                                 + "' (cluster name + '-worker-' + group name) is longer than "
                                 + Names.MAX_DNS_LABEL + " characters; shorten the cluster or group name");
             }
-            replicas = r.integer(g.get("replicas"), path + ".replicas", 0, 0, 10_000);
-            min = r.integer(g.get("minReplicas"), path + ".minReplicas", 0, 0, 10_000);
+            replicas = r.integer(g.get("replicas"), path + ".replicas", 0, 0, RayCluster.MAX_REPLICAS);
+            min = r.integer(g.get("minReplicas"), path + ".minReplicas", 0, 0, RayCluster.MAX_REPLICAS);
             max = r.integer(g.get("maxReplicas"), path + ".maxReplicas", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
             if (min > max) {
                 r.error(path + ".minReplicas", min + " is greater than maxReplicas " + max);

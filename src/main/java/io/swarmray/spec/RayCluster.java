@@ -51,6 +51,9 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
                 extraNetworks, upgradeStrategy, attachment, autoscaling);
     }
 
+    /** The most replicas a group may ask for, in a file or through the autoscaler's patches. */
+    public static final int MAX_REPLICAS = 10_000;
+
     public static final String RECREATE = "Recreate";
     /** KubeRay's upgradeStrategy None: a running head is left as it is until it restarts. */
     public static final String NO_UPGRADE = "None";
