@@ -2,12 +2,26 @@
 # Head failover: the head's container is killed; time until the NEW head's node table lists every
 # worker ALIVE. SwarmRay against the same cluster as a plain stack file with restart policies (the
 # seed's way), side by side in one run; ROUNDS kills each (default 3), medians and their ratio.
+# NGROUPS worker groups (default 1) of WORKERS workers each (default 2): e.g. NGROUPS=2 WORKERS=2, NGROUPS=1 WORKERS=10.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROUNDS=${ROUNDS:-3}; WORKERS=${WORKERS:-2}; PORT=18193
+ROUNDS=${ROUNDS:-3}; WORKERS=${WORKERS:-2}; NGROUPS=${NGROUPS:-1}; PORT=18193
+TOTAL=$((NGROUPS * WORKERS))
 start_operator $PORT
 
-write_spec bfo "$WORKERS"
+bench_spec bfo "$WORKERS" > "$WORK/.t"
+for g in $(seq 2 "$NGROUPS"); do # the same group again under another name
+  sed -n '/^    - groupName: w$/,$p' "$WORK/.t" | sed "s/groupName: w$/groupName: w$g/" >> "$WORK/.t"
+done
+mv "$WORK/.t" "$WORK/specs/bfo.yaml"
+WORKER_CMD=$(cat <<'CMD'
+["bash", "-c", "exec ray start --address=head:6379 --node-ip-address=$$(hostname -i | cut -d' ' -f1) --block"]
+CMD
+)
+WORKER_SERVICES=$(for g in $(seq 1 "$NGROUPS"); do
+  printf '  worker%s:\n    image: %s\n    command: %s\n' "$g" "$IMAGE" "$WORKER_CMD"
+  printf '    deploy: {replicas: %s, endpoint_mode: dnsrr, labels: {swarmray-bench: "true"}, restart_policy: {condition: any}}\n    networks: [ray]\n' "$WORKERS"
+done)
 cat > "$WORK/stack.yml" <<YAML
 version: "3.8"
 services:
@@ -16,11 +30,7 @@ services:
     command: ["bash", "-c", "exec ray start --head --dashboard-host=0.0.0.0 --node-ip-address=\$\$(hostname -i | cut -d' ' -f1) --block"]
     deploy: {replicas: 1, endpoint_mode: dnsrr, labels: {swarmray-bench: "true"}, restart_policy: {condition: any}}
     networks: [ray]
-  worker:
-    image: $IMAGE
-    command: ["bash", "-c", "exec ray start --address=head:6379 --node-ip-address=\$\$(hostname -i | cut -d' ' -f1) --block"]
-    deploy: {replicas: $WORKERS, endpoint_mode: dnsrr, labels: {swarmray-bench: "true"}, restart_policy: {condition: any}}
-    networks: [ray]
+$WORKER_SERVICES
 networks:
   ray: {driver: overlay, attachable: true, labels: {swarmray-bench: "true"}}
 YAML
@@ -32,11 +42,26 @@ alive_workers() { # $1 head service name
   docker exec "$c" wget -q -T 2 -O- http://localhost:8265/api/v0/nodes 2>/dev/null \
     | python3 -c 'import json,sys; print(sum(1 for n in json.load(sys.stdin)["data"]["result"]["result"] if n["state"]=="ALIVE" and not n["is_head_node"]))' 2>/dev/null || echo 0
 }
-wait_alive() { until [[ "$(alive_workers "$1")" == "$WORKERS" ]]; do sleep 0.2; done; }
+wait_alive() { until [[ "$(alive_workers "$1")" == "$TOTAL" ]]; do sleep 0.2; done; }
+# most_restarts SERVICE_PREFIX SINCE_EPOCH: the most tasks Swarm made for one worker slot since then (1: each worker
+# restarted once; 2: a double restart, e.g. Ray's own exit and then a forced restart of its replacement)
+most_restarts() {
+  local ids; ids=$(docker service ls -q -f "name=$1" | xargs -r -n1 docker service ps -q --no-trunc)
+  [[ -n "$ids" ]] || { echo 0; return; }
+  docker inspect --format '{{.ServiceID}}/{{.Slot}} {{.CreatedAt}}' $ids | python3 -c '
+import sys, datetime, collections
+since = float(sys.argv[1]); n = collections.Counter()
+for line in sys.stdin:
+    slot, created = line.split()[0], line.split()[1]
+    t = datetime.datetime.strptime(created[:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
+    n[slot] += t.timestamp() > since
+print(max(n.values()) if n else 0)' "$2"
+}
+KILLED_AT=0
 failover() { # $1 head service; prints seconds from kill to all workers ALIVE in the new head's table
   wait_alive "$1"
   local old; old=$(docker ps -q -f "label=com.docker.swarm.service.name=$1" | head -1)
-  local t0; t0=$(now)
+  local t0; t0=$(now); KILLED_AT=$t0
   docker kill "$old" >/dev/null
   until [[ "$(docker ps -q -f "label=com.docker.swarm.service.name=$1" | head -1)" != "$old" && -n "$(docker ps -q -f "label=com.docker.swarm.service.name=$1")" ]]; do sleep 0.1; done
   wait_alive "$1"
@@ -47,10 +72,13 @@ sleep 5
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 sr=(); st=()
 for r in $(seq 1 "$ROUNDS"); do
-  sr+=("$(failover bfo-head)"); st+=("$(failover bstfo_head)")
-  echo "round $r: swarmray ${sr[-1]} s, plain stack ${st[-1]} s" >&2
+  failover bfo-head > "$WORK/t"; sr+=("$(cat "$WORK/t")"); k1=$KILLED_AT
+  failover bstfo_head > "$WORK/t"; st+=("$(cat "$WORK/t")"); k2=$KILLED_AT
+  sleep 10 # restarts that come late count too
+  echo "round $r: swarmray ${sr[-1]} s, plain stack ${st[-1]} s; most tasks per worker slot since the kill:" \
+    "swarmray $(most_restarts bfo-worker "$k1"), plain stack $(most_restarts bstfo_worker "$k2")" >&2
 done
 a=$(printf '%s\n' "${sr[@]}" | median); b=$(printf '%s\n' "${st[@]}" | median)
-printf '%-28s %10s %12s %8s\n' "head failover ($WORKERS workers)" "swarmray" "plain stack" ratio
+printf '%-28s %10s %12s %8s\n' "head failover (${NGROUPS}x$WORKERS workers)" "swarmray" "plain stack" ratio
 printf '%-28s %10.2f %12.2f %8.2f\n' "median of $ROUNDS (s)" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN{print a/b}')"
 grep -c "restarting" "$WORK/operator.log" | sed 's/^/worker restarts ordered by SwarmRay: /'

@@ -27,9 +27,16 @@ public interface Config {
     @WithName("status-dir")
     Optional<Path> statusDirSetting();
 
-    /** How often every cluster is reconciled even without events. */
+    /**
+     * How often the resync looks at every cluster. A steady cluster (where its spec wants it, nothing heard since)
+     * is then only probed (its head's node table), at this interval doubling up to {@code steady-probe-max-interval}.
+     */
     @WithDefault("30s")
     Duration resyncInterval();
+
+    /** The longest wait between two probes of a steady cluster's head. */
+    @WithDefault("5m")
+    Duration steadyProbeMaxInterval();
 
     /** How soon a cluster that is not yet where its spec wants it is looked at again. */
     @WithDefault("2s")

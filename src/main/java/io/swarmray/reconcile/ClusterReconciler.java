@@ -3,7 +3,6 @@ package io.swarmray.reconcile;
 import io.swarmray.Config;
 import io.swarmray.autoscaler.AutoscalerWiring;
 import io.swarmray.autoscaler.DemandReader;
-import io.swarmray.autoscaler.KubeApiServer;
 import io.swarmray.autoscaler.ReplicaPlan;
 import io.swarmray.head.HeadProbe;
 import io.swarmray.render.ClusterNetwork;
@@ -19,6 +18,7 @@ import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.status.ClusterStatus;
 import io.swarmray.status.Condition;
+import io.swarmray.status.RayNode;
 import io.swarmray.status.StatusCalculator;
 import io.swarmray.status.StatusCalculator.Observation;
 import io.swarmray.status.StatusStore;
@@ -28,6 +28,7 @@ import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -74,6 +75,8 @@ public class ClusterReconciler {
     AutoscalerWiring autoscaler;
     @Inject
     DemandReader demand;
+    @Inject
+    SwarmWatcher watcher;
 
     Clock clock = Clock.systemUTC();
     /** The spec hash last sent to each service: after a rollback, that spec is not sent again. */
@@ -83,8 +86,13 @@ public class ClusterReconciler {
      * its old tasks look stale until it ends: restarting again would start the roll over and over.
      */
     private final Map<String, String> restartedForHead = new ConcurrentHashMap<>();
-    /** Networks this process joined; lost on restart, when joining again is harmless. */
-    private final Set<String> joined = ConcurrentHashMap.newKeySet();
+    private final OperatorNetworks operatorNetworks = new OperatorNetworks();
+    Steadiness steadiness = new Steadiness(Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+    @PostConstruct
+    void init() {
+        steadiness = new Steadiness(config.resyncInterval(), config.steadyProbeMaxInterval());
+    }
 
     /**
      * Reconciles {@code name}. Returns when to look again: null when the cluster is where its spec
@@ -92,6 +100,13 @@ public class ClusterReconciler {
      */
     public Duration reconcile(String name) {
         ClusterSpec spec = registry.cluster(name);
+        long mark = steadiness.mark(name);
+        Steadiness.Settled seen = steadiness.seen(name);
+        if (spec != null && spec.spec() != null && seen != null && unchanged(spec, seen)) {
+            steadiness.probedUnchanged(name, clock.instant());
+            return null;
+        }
+        steadiness.unsettled(name);
         try {
             List<ObservedService> services = swarm.services(name);
             List<ObservedNetwork> networks = swarm.networks(name);
@@ -111,7 +126,7 @@ public class ClusterReconciler {
                 report(name, Observation.ofSwarm(spec, services, List.of(), false, null));
                 return null;
             }
-            return apply(spec, services, networks);
+            return apply(spec, services, networks, mark);
         } catch (SwarmException e) {
             // Keep what was last observed (an error is no evidence that anything stopped) and say what failed.
             ClusterStatus previous = statuses.get(name).orElse(null);
@@ -124,7 +139,7 @@ public class ClusterReconciler {
         }
     }
 
-    private Duration apply(ClusterSpec spec, List<ObservedService> services, List<ObservedNetwork> networks) {
+    private Duration apply(ClusterSpec spec, List<ObservedService> services, List<ObservedNetwork> networks, long mark) {
         String name = spec.name();
         String networkName = Names.network(name);
         ObservedNetwork network = networks.stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
@@ -170,6 +185,9 @@ public class ClusterReconciler {
                 swarm.updateService(have, want, have.forceUpdate());
                 applied.put(want.name(), wanted);
                 changes.add("updated " + want.name());
+            } else if (have.label(Labels.RESTARTED_ALL_AT_ONCE) != null && !"updating".equals(have.updateState())) {
+                swarm.updateService(have, want, have.forceUpdate()); // the same tasks: nothing restarts
+                changes.add("restored the rollout settings of " + want.name());
             }
         }
         Set<String> wanted = desired.services().stream().map(DesiredService::name).collect(Collectors.toSet());
@@ -184,72 +202,54 @@ public class ClusterReconciler {
             services = swarm.services(name);
         }
         if (head != null && head.running()) {
-            joinClusterNetwork(network);
+            operatorNetworks.join(swarm, self, network);
         }
-        String restarted = HeadReplacement.restartStaleWorkers(swarm, restartedForHead, head, spec, desired, services, tasks);
-        if (restarted != null) {
-            changes.add(restarted);
+        var staleWorkers = HeadReplacement.restartStaleWorkers(swarm, restartedForHead, head, spec, desired, services, tasks,
+                clock.instant());
+        if (staleWorkers.summary() != null) {
+            changes.add(staleWorkers.summary());
         }
         HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
         if (spec.spec().autoscaled() && !spec.spec().suspend()) {
             demand.refresh(spec.spec(), head);
         }
         ClusterStatus status = report(name, new Observation(spec, services, tasks, ray.nodes(), ray.problem(), false, heldBack,
-                unschedulable(desired)));
+                Unschedulable.groups(swarm, desired)));
         boolean settled = changes.isEmpty() && (status.state().equals("ready") || status.state().equals("suspended"));
-        if (settled) {
+        if (settled && staleWorkers.lookAgain() == null) {
+            ObservedService headService = byName.get(Names.headService(name));
+            steadiness.settled(name, mark, Steadiness.fingerprint(services),
+                    new Steadiness.Settled(headService == null ? "" : headService.id(), alive(ray.nodes())), clock.instant());
             return null;
         }
         // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.
         var failure = status.condition(Condition.REPLICA_FAILURE);
-        return failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
+        Duration next = failure != null && failure.isTrue() ? FAILING_INTERVAL : config.convergingInterval();
+        return staleWorkers.lookAgain() != null && staleWorkers.lookAgain().compareTo(next) < 0 ? staleWorkers.lookAgain() : next;
     }
 
     /**
-     * When the operator runs in a container (a Swarm service), it joins each cluster network to read
-     * the head's node table by name. A failure is not fatal: the probe then reports why it cannot read.
-     * It joins once the head runs, not before: joining a new attachable overlay while Swarm starts the
-     * cluster's first tasks made the head's first task fail ("starting container failed: Address already
-     * in use", moby#32634) in 3 of 3 runs of OperatorServiceIT.
+     * A steady cluster between full passes: only its head is asked (the head task from the watcher's listing for
+     * all clusters), and the pass ends when the same nodes are ALIVE as when it settled. Suspended: nothing to ask.
      */
-    private void joinClusterNetwork(ObservedNetwork network) {
-        String me = self.id().orElse(null);
-        if (me == null || joined.contains(network.id())) {
-            return;
+    private boolean unchanged(ClusterSpec spec, Steadiness.Settled seen) {
+        if (spec.spec().suspend()) {
+            return true;
         }
-        try {
-            // under the autoscaler API's name too: a head's autoscaler finds the operator there
-            swarm.connect(network, me, List.of(KubeApiServer.API_HOST));
-            joined.add(network.id());
-        } catch (SwarmException e) {
-            LOG.debugf("cannot join %s yet: %s", network.name(), e.getMessage());
+        ObservedTask head = watcher.latestTasks(spec.name()).stream()
+                .filter(t -> t.serviceId().equals(seen.headService()) && t.wanted() && t.running()).findFirst().orElse(null);
+        if (head == null) {
+            return false;
         }
+        HeadProbe.Answer answer = probe.ask(spec.spec(), head);
+        if (spec.spec().autoscaled()) {
+            demand.refresh(spec.spec(), head); // as fresh as the probe: the demand is shown, not acted on
+        }
+        return answer.nodes() != null && alive(answer.nodes()).equals(seen.alive());
     }
 
-    /**
-     * Groups that ask for more generic resources (GPUs) per replica than any Ready node offers: Swarm
-     * would only leave their tasks pending with "insufficient resources". Asks Swarm only when some group wants them.
-     */
-    private List<String> unschedulable(DesiredCluster desired) {
-        if (desired.services().stream().allMatch(s -> s.resources().generic().isEmpty())) {
-            return List.of();
-        }
-        var offers = swarm.nodeOffers();
-        List<String> out = new ArrayList<>();
-        for (DesiredService s : desired.services()) {
-            s.resources().generic().forEach((kind, need) -> {
-                var best = offers.entrySet().stream().max(Comparator.comparing(e -> e.getValue().getOrDefault(kind, 0L)))
-                        .orElse(null);
-                long most = best == null ? 0 : best.getValue().getOrDefault(kind, 0L);
-                if (need > most) {
-                    out.add("group " + s.labels().get(Labels.GROUP) + " asks for " + need + " " + kind + " per replica; "
-                            + (most == 0
-                                    ? "no Ready node offers " + kind
-                                    : "the largest offer is " + most + " (node " + best.getKey() + ")"));
-                }
-            });
-        }
-        return out;
+    private static Set<String> alive(List<RayNode> nodes) {
+        return nodes == null ? Set.of() : nodes.stream().filter(RayNode::alive).map(RayNode::nodeId).collect(Collectors.toSet());
     }
 
     /** The running (else the newest wanted) task of a service. */
@@ -267,6 +267,7 @@ public class ClusterReconciler {
     private Duration tearDown(String name, List<ObservedService> services, List<ObservedNetwork> networks) {
         if (services.isEmpty() && networks.isEmpty()) {
             autoscaler.forget(name);
+            steadiness.forget(name);
             statuses.remove(name);
             return null;
         }

@@ -53,18 +53,41 @@ final class HeadReplacement {
     }
 
     /**
-     * Once a new head runs, restart (Swarm's force update) every group that still has workers registered
-     * with an earlier head, so they register with the new one at once.
+     * How long after a new head task runs its predecessor's workers get to exit by themselves. A Ray raylet
+     * checks with the GCS every 5 s ({@code raylet_liveness_self_check_interval_ms}, ray_config_def.h:881) and exits
+     * when the GCS does not know it or belongs to another cluster; Swarm then restarts its task. The new GCS needs
+     * a moment to listen: 3 s more.
+     */
+    static final Duration SELF_EXIT_GRACE = Duration.ofSeconds(8);
+
+    /**
+     * What a pass did about workers of an earlier head.
+     *
+     * @param summary   the groups restarted, or null
+     * @param lookAgain when to look again because workers are still within their grace, or null
+     */
+    record Outcome(String summary, Duration lookAgain) {
+        static final Outcome NOTHING = new Outcome(null, null);
+    }
+
+    /**
+     * Workers registered with an earlier head leave by themselves as Ray's do (see {@link #SELF_EXIT_GRACE}), and
+     * Swarm starts their replacements: the operator restarts nothing then, so no worker is restarted twice. Only
+     * a group that still has such a task once the grace is over is restarted, every task at once and every such
+     * group in the same pass (not at the group's rollout pace), and only once per head task.
      *
      * @param restartedForHead the head task each worker service was last restarted for (kept by the reconciler)
      */
-    static String restartStaleWorkers(SwarmClient swarm, Map<String, String> restartedForHead, ObservedTask head, ClusterSpec spec,
-            DesiredCluster desired, List<ObservedService> services, List<ObservedTask> tasks) {
-        if (head == null || !head.running() || head.createdAt() == null || spec.spec().gcsFaultTolerance() != null) {
-            return null; // with GCS fault tolerance the workers reconnect to the new head by themselves
+    static Outcome restartStaleWorkers(SwarmClient swarm, Map<String, String> restartedForHead, ObservedTask head, ClusterSpec spec,
+            DesiredCluster desired, List<ObservedService> services, List<ObservedTask> tasks, Instant now) {
+        if (head == null || !head.running() || head.createdAt() == null || head.timestamp() == null
+                || spec.spec().gcsFaultTolerance() != null) {
+            return Outcome.NOTHING; // with GCS fault tolerance the workers reconnect to the new head by themselves
         }
         List<ObservedTask> headTasks = tasks.stream().filter(t -> t.serviceId().equals(head.serviceId())).toList();
+        Instant graceEnds = Instant.parse(head.timestamp()).plus(SELF_EXIT_GRACE);
         List<String> restarted = new ArrayList<>();
+        Duration lookAgain = null;
         for (DesiredService want : desired.services()) {
             if (!RayCluster.NodeType.WORKER.label().equals(want.labels().get(Labels.NODE_TYPE))) {
                 continue;
@@ -74,19 +97,24 @@ final class HeadReplacement {
             if (svc == null || head.id().equals(restartedForHead.get(svcName)) || "updating".equals(svc.updateState())) {
                 continue;
             }
-            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted()
+            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.running()
                     && registeredWithEarlierHead(t, head, headTasks));
-            if (stale) {
-                swarm.updateService(svc, want, svc.forceUpdate() + 1);
-                restartedForHead.put(svcName, head.id());
-                restarted.add(svcName);
+            if (!stale) {
+                continue;
             }
+            if (now.isBefore(graceEnds)) {
+                lookAgain = Duration.between(now, graceEnds);
+                continue;
+            }
+            swarm.updateService(svc, want.allAtOnce(), svc.forceUpdate() + 1);
+            restartedForHead.put(svcName, head.id());
+            restarted.add(svcName);
         }
         if (restarted.isEmpty()) {
-            return null;
+            return new Outcome(null, lookAgain);
         }
-        LOG.infof("cluster %s: the head task was replaced at %s; restarting %s so the workers register with the new head",
-                spec.name(), head.createdAt(), String.join(", ", restarted));
-        return "restarted " + String.join(", ", restarted);
+        LOG.infof("cluster %s: the head task was replaced at %s; workers of %s did not leave within %d s; restarting them all at once",
+                spec.name(), head.timestamp(), String.join(", ", restarted), SELF_EXIT_GRACE.toSeconds());
+        return new Outcome("restarted " + String.join(", ", restarted), lookAgain);
     }
 }

@@ -11,6 +11,7 @@ import io.swarmray.render.Labels;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.status.StatusStore;
+import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,9 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,7 +95,7 @@ public class ReconcileLoop {
         // Read every spec before any reconcile: a cluster whose file was not read yet must not look deleted.
         resync();
         daemon(this::watch, "swarmray-spec-watch").start();
-        swarmWatcher.start(timer, queue::add, this::knownClusters);
+        swarmWatcher.start(timer, this::heard, this::knownClusters);
         for (int i = 0; i < WORKERS; i++) {
             daemon(this::work, "swarmray-reconcile-" + i).start();
         }
@@ -114,10 +118,19 @@ public class ReconcileLoop {
     void resync() {
         lastResyncMillis = System.currentTimeMillis();
         scan();
-        registry.clusters().forEach(c -> queue.add(c.name()));
         registry.services().forEach(s -> queue.add(SpecRegistry.serviceKey(s.name())));
         try {
-            for (var s : swarm.services(null)) {
+            List<ObservedService> all = swarm.services(null);
+            // a steady cluster only when its probe is due, or when its services changed unheard of (an event missed)
+            Map<String, List<ObservedService>> byCluster = all.stream().filter(s -> s.label(Labels.CLUSTER) != null)
+                    .collect(Collectors.groupingBy(s -> s.label(Labels.CLUSTER)));
+            Instant now = Instant.now();
+            for (var c : registry.clusters()) {
+                if (reconciler.steadiness.due(c.name(), Steadiness.fingerprint(byCluster.getOrDefault(c.name(), List.of())), now)) {
+                    queue.add(c.name());
+                }
+            }
+            for (var s : all) {
                 // A RayService whose file went while the operator was down is known by its objects' labels.
                 String owner = s.label(ServeProxy.SERVICE_LABEL) != null
                         ? s.label(ServeProxy.SERVICE_LABEL)
@@ -125,19 +138,23 @@ public class ReconcileLoop {
                 if (owner != null) {
                     queue.add(SpecRegistry.serviceKey(owner));
                 }
-                if (s.label(Labels.CLUSTER) != null) {
-                    queue.add(s.label(Labels.CLUSTER));
+                if (s.label(Labels.CLUSTER) != null && registry.cluster(s.label(Labels.CLUSTER)) == null) {
+                    queue.add(s.label(Labels.CLUSTER)); // no spec declares it (any more)
                 }
             }
             for (var n : swarm.networks(null)) {
-                if (n.labels().get(Labels.CLUSTER) != null) {
-                    queue.add(n.labels().get(Labels.CLUSTER));
+                String cluster = n.labels().get(Labels.CLUSTER);
+                if (cluster != null) {
+                    if (registry.cluster(cluster) == null) {
+                        queue.add(cluster); // a cluster's last object
+                    }
                 } else if (n.labels().get(ServeProxy.SERVICE_LABEL) != null) {
                     queue.add(SpecRegistry.serviceKey(n.labels().get(ServeProxy.SERVICE_LABEL))); // a RayService's last object
                 }
             }
         } catch (SwarmException ex) {
             LOG.debugf("resync could not list Swarm: %s", ex.getMessage());
+            registry.clusters().forEach(c -> queue.add(c.name())); // each pass says what fails
         }
     }
 
@@ -145,7 +162,7 @@ public class ReconcileLoop {
     void scan() {
         try {
             SpecDirectory.ScanResult result = specs.scan(System.currentTimeMillis());
-            result.changedClusters().forEach(queue::add);
+            result.changedClusters().forEach(this::heard);
             if (result.unsettled()) {
                 scanSoon(SpecDirectory.SETTLE_MILLIS);
             }
@@ -199,7 +216,7 @@ public class ReconcileLoop {
             String result = "error";
             try {
                 Duration next = key.startsWith(SpecRegistry.SERVICE_KEY_PREFIX)
-                        ? serviceReconciler.reconcile(key.substring(SpecRegistry.SERVICE_KEY_PREFIX.length()), queue::add)
+                        ? serviceReconciler.reconcile(key.substring(SpecRegistry.SERVICE_KEY_PREFIX.length()), this::heard)
                         : reconciler.reconcile(key);
                 queue.forget(key);
                 if (next != null) {
@@ -246,8 +263,14 @@ public class ReconcileLoop {
     /** Looks at {@code key} (a cluster) soon: something outside the loop changed what it wants. */
     public void poke(String key) {
         if (queue != null) {
-            queue.add(key);
+            heard(key);
         }
+    }
+
+    /** Something changed about {@code key}: its next pass is a full one, soon. */
+    private void heard(String key) {
+        reconciler.steadiness.heard(key);
+        queue.add(key);
     }
 
     public int queueDepth() {

@@ -50,6 +50,7 @@ public class SwarmWatcher {
 
     private final Map<String, String> serviceCluster = new ConcurrentHashMap<>();
     private Map<String, String> taskFingerprints = new HashMap<>();
+    private volatile Map<String, List<ObservedTask>> latestTasks = Map.of();
     private volatile String streamProblem = "not started";
     private volatile boolean stopped;
 
@@ -86,14 +87,20 @@ public class SwarmWatcher {
         timer.schedule(() -> pollTasks(timer, enqueue), (converging ? FAST : SLOW).toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** A cluster's tasks in the latest listing for all clusters (at most one poll period old). */
+    List<ObservedTask> latestTasks(String cluster) {
+        return latestTasks.getOrDefault(cluster, List.of());
+    }
+
     /** Clusters whose set of tasks, states or errors differ from the previous listing. */
     Set<String> changedClusters(List<ObservedTask> tasks) {
         Map<String, String> next = new HashMap<>();
-        tasks.stream().filter(t -> t.cluster() != null)
-                .collect(Collectors.groupingBy(ObservedTask::cluster, TreeMap::new, Collectors.toList()))
-                .forEach((cluster, list) -> next.put(cluster, list.stream()
-                        .map(t -> t.id() + ":" + t.state() + ":" + t.desiredState() + ":" + t.error())
-                        .sorted().collect(Collectors.joining(","))));
+        Map<String, List<ObservedTask>> byCluster = tasks.stream().filter(t -> t.cluster() != null)
+                .collect(Collectors.groupingBy(ObservedTask::cluster, TreeMap::new, Collectors.toList()));
+        latestTasks = byCluster;
+        byCluster.forEach((cluster, list) -> next.put(cluster, list.stream()
+                .map(t -> t.id() + ":" + t.state() + ":" + t.desiredState() + ":" + t.error())
+                .sorted().collect(Collectors.joining(","))));
         Set<String> changed = new HashSet<>();
         for (String c : next.keySet()) {
             if (!Objects.equals(next.get(c), taskFingerprints.get(c))) {

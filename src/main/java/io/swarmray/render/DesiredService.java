@@ -85,6 +85,20 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
                 hosts);
     }
 
+    /**
+     * This service as it is sent to restart all its tasks at once: the rollout without pace, marked so the next
+     * pass restores the group's own ({@link Labels#RESTARTED_ALL_AT_ONCE}). The hash label stays: the tasks are
+     * the same.
+     */
+    public DesiredService allAtOnce() {
+        TreeMap<String, String> marked = new TreeMap<>(labels);
+        marked.put(Labels.RESTARTED_ALL_AT_ONCE, "true");
+        return new DesiredService(name, marked, image, command, args, env, mounts, resources, placement, replicas, network,
+                networkAliases, ports, healthCheck, stopGracePeriodNanos, extraNetworks, secrets,
+                new Rollout(0, 0, rollout.order(), rollout.failureAction(), rollout.monitorNanos()), capabilities, runOnce, files,
+                hosts);
+    }
+
     /** This service under another name and labels, with {@code count} replicas; its hash label is recomputed. */
     public DesiredService renamed(String newName, SortedMap<String, String> newLabels, int count) {
         return new DesiredService(newName, newLabels, image, command, args, env, mounts, resources, placement, count, network,

@@ -12,6 +12,12 @@ public final class Labels {
     public static final String MANAGED_BY_VALUE = "swarmray";
     public static final String SPEC_HASH = "swarmray.io/spec-hash";
     /**
+     * On a worker service whose stale tasks the operator restarted all at once after a head replacement: its
+     * update config is the all-at-once one until the next pass puts the group's rollout settings back. Never on
+     * containers (a label there would be a task change, a restart of its own).
+     */
+    public static final String RESTARTED_ALL_AT_ONCE = "swarmray.io/restarted-all-at-once";
+    /**
      * Which operator instance owns the object (config swarmray.instance): operators of different
      * instances on one swarm never touch each other's clusters. Stamped by the swarm client.
      */

@@ -17,6 +17,7 @@ import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.Specs;
 import io.swarmray.status.ClusterStatus;
 import io.swarmray.status.Condition;
+import io.swarmray.status.RayNode;
 import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedNetwork;
 import io.swarmray.swarm.ObservedService;
@@ -27,8 +28,10 @@ import io.swarmray.swarm.SwarmException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,7 +56,10 @@ class ClusterReconcilerTest {
         final Set<String> failing = new HashSet<>();
         private int ids;
 
+        int reads;
+
         private void read(String what) {
+            reads++;
             if (failing.contains(what)) {
                 throw new SwarmException("GET /" + what + ": 500 Internal Server Error", null);
             }
@@ -137,6 +143,10 @@ class ClusterReconcilerTest {
     }
 
     private final FakeSwarm swarm = new FakeSwarm();
+    private final SwarmWatcher watcher = new SwarmWatcher();
+    /** What the head's node table says; null: the head is not asked. */
+    private List<RayNode> table;
+    private int probes;
     private final SpecRegistry registry = new SpecRegistry();
     private final MemoryStatuses statuses = new MemoryStatuses();
     private final ClusterReconciler reconciler = new ClusterReconciler();
@@ -153,9 +163,11 @@ class ClusterReconcilerTest {
         reconciler.probe = new HeadProbe() {
             @Override
             public Answer ask(RayCluster cluster, ObservedTask head) {
-                return new Answer(null, "not asked in this test");
+                probes++;
+                return table == null ? new Answer(null, "not asked in this test") : new Answer(List.copyOf(table), null);
             }
         };
+        reconciler.watcher = watcher;
         reconciler.self = new SelfContainer();
         reconciler.autoscaler = new AutoscalerWiring() {
             @Override
@@ -326,26 +338,93 @@ class ClusterReconcilerTest {
     }
 
     @Test
-    void workersOlderThanAReplacedHeadAreRestartedOnce() {
+    void workersOfAReplacedHeadGetRaysGraceThenEveryGroupRestartsAtOnceAndOnlyOnce() {
         spec(Specs.SAMPLE);
         reconciler.reconcile("llm");
         Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
         String head = swarm.services.get("llm-head").id();
         String gpu = swarm.services.get("llm-worker-gpu").id();
+        String cpu = swarm.services.get("llm-worker-cpu").id();
         swarm.tasks.add(task("w1", gpu, t0));
-        swarm.tasks.add(task("h2", head, t0.plusSeconds(60))); // the head was replaced a minute after the worker started
+        swarm.tasks.add(task("w2", cpu, t0));
+        swarm.tasks.add(task("h2", head, t0.plusSeconds(60))); // the head was replaced a minute after the workers started
+        swarm.writes.clear();
+        // within Ray's self-check grace the workers may still leave by themselves: nothing is restarted, look again soon
+        reconciler.clock = Clock.fixed(t0.plusSeconds(67), ZoneOffset.UTC);
+        assertEquals(Duration.ofSeconds(1), reconciler.reconcile("llm"));
+        assertEquals(List.of(), swarm.writes);
+        // past it, both groups at once in one pass, each with the all-at-once rollout
+        reconciler.clock = Clock.fixed(t0.plusSeconds(69), ZoneOffset.UTC);
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-worker-gpu force=1", "update llm-worker-cpu force=1"), swarm.writes);
+        assertEquals("true", swarm.services.get("llm-worker-cpu").label(Labels.RESTARTED_ALL_AT_ONCE));
+        // the next pass puts the rollout settings back without a restart (same force counter); the old tasks still
+        // listed while they stop are not restarted again
         swarm.writes.clear();
         reconciler.reconcile("llm");
-        assertEquals(List.of("update llm-worker-gpu force=1"), swarm.writes);
-        // the rolling restart is under way (the old task is still there): it is not started over
+        assertEquals(List.of("update llm-worker-gpu force=1", "update llm-worker-cpu force=1"), swarm.writes);
+        assertNull(swarm.services.get("llm-worker-cpu").label(Labels.RESTARTED_ALL_AT_ONCE));
         swarm.writes.clear();
-        reconciler.reconcile("llm");
         reconciler.reconcile("llm");
         assertEquals(List.of(), swarm.writes);
-        // the restarted worker is newer than the head: nothing more to do
-        swarm.tasks.set(0, task("w2", gpu, t0.plusSeconds(70)));
-        swarm.writes.clear();
+        // the restarted workers are newer than the head: nothing more to do
+        swarm.tasks.set(0, task("w3", gpu, t0.plusSeconds(70)));
+        swarm.tasks.set(1, task("w4", cpu, t0.plusSeconds(70)));
         reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    @Test
+    void workersThatLeftByThemselvesAsRaysDoAreNotRestartedAgain() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        String gpu = swarm.services.get("llm-worker-gpu").id();
+        swarm.tasks.add(task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60)));
+        // the old worker exited when the new GCS did not know it (failed), and Swarm started its replacement
+        swarm.tasks.add(new ObservedTask("w1", gpu, "llm", 1, "node", "failed", "shutdown", "started", "task: non-zero exit (1)",
+                t0.plusSeconds(64).toString(), t0.toString(), "cw1", List.of(), List.of()));
+        swarm.tasks.add(task("w2", gpu, t0.plusSeconds(64)));
+        swarm.writes.clear();
+        for (int s : new int[]{61, 64, 69, 120}) {
+            reconciler.clock = Clock.fixed(t0.plusSeconds(s), ZoneOffset.UTC);
+            reconciler.reconcile("llm");
+        }
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    @Test
+    void aSteadyClusterIsOnlyProbedUntilItsNodeTableChanges() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        table = new ArrayList<>();
+        for (ObservedService svc : List.copyOf(swarm.services.values())) {
+            boolean head = svc.name().equals("llm-head");
+            for (int i = 0; i < svc.replicas(); i++) {
+                ObservedTask t = task(svc.name() + i, svc.id(), t0);
+                swarm.tasks.add(t);
+                table.add(new RayNode("node-" + t.id(), t.addresses().get(0), "ALIVE", head));
+            }
+        }
+        watcher.changedClusters(swarm.tasks); // the listing for all clusters that the watcher polls
+        assertNull(reconciler.reconcile("llm"), "ready: nothing to look at until the resync");
+        assertEquals("ready", statuses.map.get("llm").state());
+        swarm.reads = 0;
+        probes = 0;
+        swarm.writes.clear();
+        for (int i = 0; i < 3; i++) {
+            assertNull(reconciler.reconcile("llm"));
+        }
+        assertEquals(0, swarm.reads, "a steady cluster's resync pass reads nothing from Docker");
+        assertEquals(3, probes);
+        assertEquals(Duration.ofMinutes(4), reconciler.steadiness.probeInterval("llm"), "30 s doubled three times");
+        // Ray lost a node that Swarm still runs: the probe sees it, and the pass is a full one at once
+        table.set(1, new RayNode(table.get(1).nodeId(), table.get(1).nodeIp(), "DEAD", false));
+        reconciler.reconcile("llm");
+        assertTrue(swarm.reads >= 3, "services, networks and tasks listed again");
+        assertEquals("recovering", statuses.map.get("llm").state());
+        assertNull(reconciler.steadiness.probeInterval("llm"));
         assertEquals(List.of(), swarm.writes);
     }
 
@@ -391,6 +470,10 @@ class ClusterReconcilerTest {
 
             public Duration convergingInterval() {
                 return Duration.ofSeconds(2);
+            }
+
+            public Duration steadyProbeMaxInterval() {
+                return Duration.ofMinutes(5);
             }
 
             public int maxSpecBytes() {

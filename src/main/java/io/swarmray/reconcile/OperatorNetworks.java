@@ -1,0 +1,40 @@
+package io.swarmray.reconcile;
+
+import io.swarmray.autoscaler.KubeApiServer;
+import io.swarmray.swarm.ObservedNetwork;
+import io.swarmray.swarm.SelfContainer;
+import io.swarmray.swarm.SwarmClient;
+import io.swarmray.swarm.SwarmException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/** The cluster networks the operator's own container joined. */
+final class OperatorNetworks {
+    private static final Logger LOG = Logger.getLogger(ClusterReconciler.class);
+    /** Networks this process joined; lost on restart, when joining again is harmless. */
+    private final Set<String> joined = ConcurrentHashMap.newKeySet();
+
+    /**
+     * When the operator runs in a container (a Swarm service), it joins each cluster network to read
+     * the head's node table by name. A failure is not fatal: the probe then reports why it cannot read.
+     * It joins once the head runs, not before: joining a new attachable overlay while Swarm starts the
+     * cluster's first tasks made the head's first task fail ("starting container failed: Address already
+     * in use", moby#32634) in 3 of 3 runs of OperatorServiceIT.
+     */
+    void join(SwarmClient swarm, SelfContainer self, ObservedNetwork network) {
+        String me = self.id().orElse(null);
+        if (me == null || joined.contains(network.id())) {
+            return;
+        }
+        try {
+            // under the autoscaler API's name too: a head's autoscaler finds the operator there
+            swarm.connect(network, me, List.of(KubeApiServer.API_HOST));
+            joined.add(network.id());
+        } catch (SwarmException e) {
+            LOG.debugf("cannot join %s yet: %s", network.name(), e.getMessage());
+        }
+    }
+
+}
