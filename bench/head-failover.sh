@@ -39,10 +39,20 @@ docker stack deploy --resolve-image never -c "$WORK/stack.yml" bstfo >/dev/null
 alive_workers() { # $1 head service name
   local c; c=$(docker ps -q -f "label=com.docker.swarm.service.name=$1" | head -1)
   [[ -n "$c" ]] || { echo 0; return; }
-  docker exec "$c" wget -q -T 2 -O- http://localhost:8265/api/v0/nodes 2>/dev/null \
+  # from the head container's network namespace: a docker exec per poll would load this 2-core machine itself
+  local pid; pid=$(docker inspect -f '{{.State.Pid}}' "$c" 2>/dev/null)
+  [[ -n "$pid" && "$pid" != 0 ]] || { echo 0; return; }
+  nsenter -t "$pid" -n curl -s -m 2 http://localhost:8265/api/v0/nodes 2>/dev/null \
     | python3 -c 'import json,sys; print(sum(1 for n in json.load(sys.stdin)["data"]["result"]["result"] if n["state"]=="ALIVE" and not n["is_head_node"]))' 2>/dev/null || echo 0
 }
-wait_alive() { until [[ "$(alive_workers "$1")" == "$TOTAL" ]]; do sleep 0.2; done; }
+# wait_alive HEAD_SERVICE: until exactly TOTAL workers are ALIVE in its table; gives up after TIMEOUT s (default 180)
+wait_alive() {
+  local deadline=$(( $(date +%s) + ${TIMEOUT:-180} ))
+  until [[ "$(alive_workers "$1")" == "$TOTAL" ]]; do
+    (( $(date +%s) < deadline )) || { echo "$1: not $TOTAL workers ALIVE after ${TIMEOUT:-180} s" >&2; return 1; }
+    sleep 0.2
+  done
+}
 # most_restarts SERVICE_PREFIX SINCE_EPOCH: the most tasks Swarm made for one worker slot since then (1: each worker
 # restarted once; 2: a double restart, e.g. Ray's own exit and then a forced restart of its replacement)
 most_restarts() {
@@ -52,19 +62,19 @@ most_restarts() {
 import sys, datetime, collections
 since = float(sys.argv[1]); n = collections.Counter()
 for line in sys.stdin:
-    slot, created = line.split()[0], line.split()[1]
-    t = datetime.datetime.strptime(created[:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
+    slot, day, clock = line.split()[:3]  # Go time: 2026-12-02 11:24:43.797241123 +0000 UTC
+    t = datetime.datetime.strptime(day + " " + clock[:15], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
     n[slot] += t.timestamp() > since
 print(max(n.values()) if n else 0)' "$2"
 }
 KILLED_AT=0
 failover() { # $1 head service; prints seconds from kill to all workers ALIVE in the new head's table
-  wait_alive "$1"
+  wait_alive "$1" || true # a round that did not converge: kill anyway
   local old; old=$(docker ps -q -f "label=com.docker.swarm.service.name=$1" | head -1)
   local t0; t0=$(now); KILLED_AT=$t0
   docker kill "$old" >/dev/null
   until [[ "$(docker ps -q -f "label=com.docker.swarm.service.name=$1" | head -1)" != "$old" && -n "$(docker ps -q -f "label=com.docker.swarm.service.name=$1")" ]]; do sleep 0.1; done
-  wait_alive "$1"
+  wait_alive "$1" || { echo "${TIMEOUT:-180}"; return; } # counted as the timeout itself: a lower bound
   since "$t0"
 }
 wait_alive bfo-head; wait_alive bstfo_head

@@ -126,9 +126,10 @@ class HostileSpecsSwarmTest {
     private List<String> ownedClusters() {
         var names = new TreeSet<String>();
         // an object of no cluster (a RayService's endpoint or network) is listed by its own name
-        docker.listServicesCmd().withLabelFilter(Map.of(Labels.INSTANCE, "it")).exec()
+        docker.listServicesCmd().withLabelFilter(Map.of(Labels.INSTANCE, SwarmFixture.INSTANCE)).exec()
                 .forEach(s -> names.add(s.getSpec().getLabels().getOrDefault(Labels.CLUSTER, "service " + s.getSpec().getName())));
-        docker.listNetworksCmd().exec().stream().filter(n -> n.getLabels() != null && "it".equals(n.getLabels().get(Labels.INSTANCE)))
+        docker.listNetworksCmd().exec().stream()
+                .filter(n -> n.getLabels() != null && SwarmFixture.INSTANCE.equals(n.getLabels().get(Labels.INSTANCE)))
                 .forEach(n -> names.add(n.getLabels().getOrDefault(Labels.CLUSTER, "network " + n.getName())));
         return new ArrayList<>(names);
     }

@@ -149,7 +149,7 @@ class RayServiceSwarmTest {
 
         deleteSpec("itserve.yaml");
         await("everything removed", Duration.ofSeconds(90), () -> cli("service", "ls", "--filter",
-                "label=swarmray.io/instance=it", "--format", "{{.Name}}"), out -> !out.contains(name));
+                "label=swarmray.io/instance=" + SwarmFixture.INSTANCE, "--format", "{{.Name}}"), out -> !out.contains(name));
         await("the serve network removed", Duration.ofSeconds(30), () -> cli("network", "ls", "--format", "{{.Name}}"),
                 out -> !out.contains(name + "-serve-net"));
         await("the status removed", Duration.ofSeconds(30), () -> given().get("/api/v1/rayservices/" + name).then().extract().statusCode(),

@@ -36,7 +36,8 @@ final class SecretsAudit {
                 }
             }
         }
-        String ids = SwarmFixture.dockerCli("service", "ls", "-q", "--filter", "label=swarmray.io/instance=it").trim();
+        String ids = SwarmFixture.dockerCli("service", "ls", "-q", "--filter", "label=swarmray.io/instance=" + SwarmFixture.INSTANCE)
+                .trim();
         if (!ids.isEmpty()) {
             List<String> inspect = new ArrayList<>(List.of("service", "inspect"));
             inspect.addAll(List.of(ids.split("\\s+")));

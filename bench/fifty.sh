@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# N clusters (default 50; head + 1 worker each, the stand-in) on one operator, the jar with the JVM settings the
+# image ships (deploy/Dockerfile's JAVA_OPTS; JAVA_OPTS overrides), its Docker API requests counted by a proxy in
+# front of the engine's socket (bench/docker-proxy.py: HTTP requests, not calls). Prints:
+#   - RSS idle, and with N clusters ready;
+#   - seconds from the N files written until all N are ready;
+#   - Docker API requests per minute at steady state (reads, writes, execs) over WINDOW seconds (default 60), SETTLE
+#     seconds (default 450) after all are ready: a steady cluster's probes back off from the resync interval (30 s)
+#     to their maximum (5 min) in 30 + 60 + 120 + 240 s;
+#   - the status API's latency (p50, p99 of 500 GETs of one cluster each);
+#   - an operator restart with N clusters running: seconds until all N are ready again, and its writes (must be 0).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+N=${N:-50}; WINDOW=${WINDOW:-60}; SETTLE=${SETTLE:-450}; PORT=18198
+JAVA_OPTS=${JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS="\([^"]*\)".*/\1/p' "$ROOT/deploy/Dockerfile")}
+export JAVA_OPTS
+rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$OP/status"; }
+counts() { cat "$WORK/counts" 2>/dev/null | tr '\n' ' '; }
+count_of() { awk -v k="$1" '$1 == k {print $2}' "$WORK/counts"; }
+ready_count() {
+  curl -s "localhost:$PORT/api/v1/rayclusters" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+print(sum(1 for c in items if c["metadata"]["name"].startswith("bff") and (c.get("status") or {}).get("state") == "ready"))' 2>/dev/null || echo 0
+}
+wait_ready() { while [[ "$(ready_count)" -lt "$N" ]]; do sleep 1; done; }
+
+python3 "$ROOT/bench/docker-proxy.py" "$WORK/docker.sock" "$WORK/counts" &
+PROXY=$!
+trap 'kill $PROXY 2>/dev/null; cleanup_bench' EXIT
+for _ in $(seq 1 50); do [[ -S "$WORK/docker.sock" ]] && break; sleep 0.1; done
+export DOCKER_HOST=unix://$WORK/docker.sock
+
+echo "JAVA_OPTS: $JAVA_OPTS"
+start_operator $PORT
+sleep 15; idle=$(rss)
+t0=$(now)
+for i in $(seq 1 "$N"); do write_spec "bff$i" 1; done
+wait_ready; up=$(since "$t0")
+echo "all $N ready $up s after the files were written; settling $SETTLE s"
+sleep "$SETTLE"
+a_r=$(count_of reads); a_w=$(count_of writes); a_e=$(count_of execs)
+sleep "$WINDOW"
+b_r=$(count_of reads); b_w=$(count_of writes); b_e=$(count_of execs)
+per_min() { awk -v c="$1" -v w="$WINDOW" 'BEGIN{printf "%.1f", c*60/w}'; }
+busy=$(rss)
+latency=$(python3 - "$PORT" "$N" <<'PY'
+import http.client, random, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+conn = http.client.HTTPConnection("localhost", port)
+times = []
+for i in range(500):
+    t = time.perf_counter()
+    conn.request("GET", "/api/v1/rayclusters/bff%d" % random.randint(1, n))
+    r = conn.getresponse(); r.read()
+    assert r.status == 200, r.status
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print("%.1f %.1f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
+PY
+)
+kill "$OP"; wait "$OP" 2>/dev/null || true
+before_w=$(count_of writes)
+start_operator $PORT
+t1=$(now); wait_ready; again=$(since "$t1")
+again_total=$(awk -v a="$again" -v b="$READY_S" 'BEGIN{printf "%.2f", a+b}')
+sleep 10 # writes that come late count too
+restart_w=$(( $(count_of writes) - before_w ))
+
+printf '%-52s %s\n' "clusters" "$N" \
+  "RSS idle (MB)" "$idle" \
+  "RSS with $N ready (MB)" "$busy" \
+  "files written -> all ready (s)" "$up" \
+  "Docker API requests/min at steady state: reads" "$(per_min $((b_r - a_r)))" \
+  "  writes" "$(per_min $((b_w - a_w)))" \
+  "  execs (create, start, inspect)" "$(per_min $((b_e - a_e)))" \
+  "  all" "$(per_min $((b_r - a_r + b_w - a_w + b_e - a_e)))" \
+  "status API GET p50 / p99 (ms)" "$(echo "$latency" | tr ' ' /)" \
+  "restart: operator start -> all ready again (s)" "$again_total" \
+  "restart: Docker writes until 10 s after" "$restart_w"
