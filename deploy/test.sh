@@ -63,8 +63,8 @@ SWARM_B_TESTS=RayServiceSwarmTest,ClusterLifecycleSwarmTest,FaultToleranceSwarmT
 copy_tree target/native-lane
 copy_tree target/swarm-lane-b
 lane native bash -c 'cd target/native-lane && nice -n 10 mvn -B -ntp package -Dnative -Dquarkus.native.graalvm-home="$0" -DskipTests "$@"' "$GRAALVM" "$@"
-lane jvm-it mvn -B -ntp failsafe:integration-test failsafe:verify -Dit.test="$JVM_ITS" -Dfailsafe.reportsDirectory=target/failsafe-reports-jvm "$@"
-lane swarm-a mvn -B -ntp surefire:test -Dtest="!${SWARM_B_TESTS//,/,!}" "$@"
+lane jvm-it mvn -B -ntp failsafe:integration-test failsafe:verify -Dit.test="$JVM_ITS" "$@"
+lane swarm-a mvn -B -ntp surefire:test -Dtest="*Test,!${SWARM_B_TESTS//,/,!}" "$@"
 lane swarm-b bash -c 'cd target/swarm-lane-b && SWARMRAY_TEST_INSTANCE=it2 SWARMRAY_TEST_PORT=18098 SWARMRAY_AUTOSCALER_API_PORT=16447 \
   mvn -B -ntp test -Dtest="$0" "$@"' "$SWARM_B_TESTS" "$@"
 
@@ -82,7 +82,7 @@ finish swarm-a || status=1
 finish swarm-b || status=1
 ls -l target/native-lane/target/*-runner 2>/dev/null || true
 # one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"
-cat target/surefire-reports/TEST-*.xml target/swarm-lane-b/target/surefire-reports/TEST-*.xml target/failsafe-reports-jvm/TEST-*.xml \
+cat target/surefire-reports/TEST-*.xml target/swarm-lane-b/target/surefire-reports/TEST-*.xml target/failsafe-reports/TEST-*.xml \
   target/native-lane/target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
   | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] += kv[2] } }
          END { printf "%d passed, %d failed, %d skipped\n", v["tests"] - v["failures"] - v["errors"] - v["skipped"], v["failures"] + v["errors"], v["skipped"] }' || true
