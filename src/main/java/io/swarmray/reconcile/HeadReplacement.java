@@ -55,10 +55,12 @@ final class HeadReplacement {
     /**
      * How long after a new head task runs its predecessor's workers get to exit by themselves. A Ray raylet
      * checks with the GCS every 5 s ({@code raylet_liveness_self_check_interval_ms}, ray_config_def.h:881) and exits
-     * when the GCS does not know it or belongs to another cluster; Swarm then restarts its task. The new GCS needs
-     * a moment to listen: 3 s more.
+     * when the GCS does not know it or belongs to another cluster; Swarm then restarts its task. 8 s (the check and
+     * the new GCS listening) was too short for ten workers on a busy 2-core node (bench/head-failover.sh): some were
+     * restarted by the operator after Swarm had replaced others, a second restart for those. A worker that cannot
+     * reach the new head at all would wait for Ray's 60 s reconnect timeout; 20 s is a third of it.
      */
-    static final Duration SELF_EXIT_GRACE = Duration.ofSeconds(8);
+    static final Duration SELF_EXIT_GRACE = Duration.ofSeconds(20);
 
     /**
      * What a pass did about workers of an earlier head.

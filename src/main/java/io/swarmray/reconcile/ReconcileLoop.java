@@ -46,7 +46,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ReconcileLoop {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
-    static final int WORKERS = 4;
+    /**
+     * Clusters reconciled at once. A pass mostly waits on Docker, so more than the cores: ten clusters written at
+     * once are created about together, and a cluster whose Docker calls hang (up to their timeouts) holds one worker.
+     */
+    static final int WORKERS = 8;
     static final Duration STUCK_AFTER = Duration.ofMinutes(5);
 
     @Inject

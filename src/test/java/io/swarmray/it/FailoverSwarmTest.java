@@ -16,11 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SwarmClient;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Failover on a real swarm: head loss, worker loss, a raylet that stops answering, suspend. */
@@ -75,6 +78,7 @@ class FailoverSwarmTest {
         try {
             awaitReady(name);
             String oldHead = container("ithead-head");
+            Instant killedAt = Instant.now();
             docker.killContainerCmd(oldHead).exec();
             var lost = await("head loss seen", Duration.ofSeconds(30), () -> status(name),
                     s -> "False".equals(s.getString("status.conditions.find { it.type == 'HeadReady' }.status")));
@@ -95,6 +99,12 @@ class FailoverSwarmTest {
                 throw new AssertionError(e.getMessage() + "; tasks: " + taskHistory(name), e);
             }
             assertEquals(3, nodes.stream().filter(n -> "ALIVE".equals(n.get("state"))).count());
+            // each worker left by itself as Ray's do and Swarm replaced it once: no second restart by the operator
+            String workers = service(docker, "ithead-worker-w").getId();
+            Map<Integer, Long> newTasksPerSlot = swarm.tasks(name).stream()
+                    .filter(t -> t.serviceId().equals(workers) && Instant.parse(t.createdAt()).isAfter(killedAt))
+                    .collect(Collectors.groupingBy(ObservedTask::slot, Collectors.counting()));
+            assertEquals(Map.of(1, 1L, 2, 1L), newTasksPerSlot, taskHistory(name));
             String lostAt = lost.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
             String backAt = back.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
             assertTrue(backAt.compareTo(lostAt) > 0, lostAt + " then " + backAt);

@@ -350,11 +350,11 @@ class ClusterReconcilerTest {
         swarm.tasks.add(task("h2", head, t0.plusSeconds(60))); // the head was replaced a minute after the workers started
         swarm.writes.clear();
         // within Ray's self-check grace the workers may still leave by themselves: nothing is restarted, look again soon
-        reconciler.clock = Clock.fixed(t0.plusSeconds(67), ZoneOffset.UTC);
+        reconciler.clock = Clock.fixed(t0.plusSeconds(79), ZoneOffset.UTC);
         assertEquals(Duration.ofSeconds(1), reconciler.reconcile("llm"));
         assertEquals(List.of(), swarm.writes);
         // past it, both groups at once in one pass, each with the all-at-once rollout
-        reconciler.clock = Clock.fixed(t0.plusSeconds(69), ZoneOffset.UTC);
+        reconciler.clock = Clock.fixed(t0.plusSeconds(81), ZoneOffset.UTC);
         reconciler.reconcile("llm");
         assertEquals(List.of("update llm-worker-gpu force=1", "update llm-worker-cpu force=1"), swarm.writes);
         assertEquals("true", swarm.services.get("llm-worker-cpu").label(Labels.RESTARTED_ALL_AT_ONCE));
