@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
 /** Helpers for tests that run the operator against the real swarm: write specs, poll status and Docker. */
 final class SwarmFixture {
     static final Path SPECS = Path.of("target/it-specs");
-    /** The operator instance of the tests in this JVM: CI runs two lanes of *SwarmTest at once (deploy/test.sh). */
-    static final String INSTANCE = System.getenv().getOrDefault("SWARMRAY_TEST_INSTANCE", "it");
+    /** The operator instance of the tests in this JVM (%test.swarmray.instance). */
+    static final String INSTANCE = "it";
     static final String IMAGE = "swarmray/ray-standin:test";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
