@@ -33,6 +33,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -92,6 +93,16 @@ public class ClusterReconciler {
     @PostConstruct
     void init() {
         steadiness = new Steadiness(config.resyncInterval(), config.steadyProbeMaxInterval());
+    }
+
+    /** Something about {@code cluster} changed: its next pass is a full one (see {@link Steadiness}). */
+    public void heard(String cluster) {
+        steadiness.heard(cluster);
+    }
+
+    /** Whether the periodic resync should look at {@code cluster}, whose services Swarm lists with that fingerprint. */
+    public boolean due(String cluster, String fingerprint, Instant now) {
+        return steadiness.due(cluster, fingerprint, now);
     }
 
     /**

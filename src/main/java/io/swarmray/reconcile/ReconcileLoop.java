@@ -130,7 +130,8 @@ public class ReconcileLoop {
                     .collect(Collectors.groupingBy(s -> s.label(Labels.CLUSTER)));
             Instant now = Instant.now();
             for (var c : registry.clusters()) {
-                if (reconciler.steadiness.due(c.name(), Steadiness.fingerprint(byCluster.getOrDefault(c.name(), List.of())), now)) {
+                // through methods: the injected reconciler is a client proxy, whose fields are not the bean's
+                if (reconciler.due(c.name(), Steadiness.fingerprint(byCluster.getOrDefault(c.name(), List.of())), now)) {
                     queue.add(c.name());
                 }
             }
@@ -273,7 +274,7 @@ public class ReconcileLoop {
 
     /** Something changed about {@code key}: its next pass is a full one, soon. */
     private void heard(String key) {
-        reconciler.steadiness.heard(key);
+        reconciler.heard(key);
         queue.add(key);
     }
 
