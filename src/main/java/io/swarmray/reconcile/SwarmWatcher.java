@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import io.swarmray.Config;
 import io.swarmray.render.Labels;
 import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedTask;
@@ -39,6 +40,11 @@ import org.jboss.logging.Logger;
 public class SwarmWatcher {
     private static final Logger LOG = Logger.getLogger(SwarmWatcher.class);
     static final Duration FAST = Duration.ofSeconds(1);
+    /**
+     * At most: the resync interval when shorter. Between two listings a steady cluster is only probed at a slowing
+     * pace, so this listing is what sees a killed head first; a head that Swarm restarts in under 10 s (with GCS
+     * fault tolerance) could otherwise come and go unseen.
+     */
     static final Duration SLOW = Duration.ofSeconds(10);
 
     @Inject
@@ -47,6 +53,8 @@ public class SwarmWatcher {
     SwarmClient swarm;
     @Inject
     StatusStore statuses;
+    @Inject
+    Config config;
 
     private final Map<String, String> serviceCluster = new ConcurrentHashMap<>();
     private Map<String, String> taskFingerprints = new HashMap<>();
@@ -84,7 +92,8 @@ public class SwarmWatcher {
             LOG.errorf(e, "task listing failed");
         }
         boolean converging = statuses.all().stream().anyMatch(s -> !s.state().equals("ready") && !s.state().equals("suspended"));
-        timer.schedule(() -> pollTasks(timer, enqueue), (converging ? FAST : SLOW).toMillis(), TimeUnit.MILLISECONDS);
+        Duration slow = config.resyncInterval().compareTo(SLOW) < 0 ? config.resyncInterval() : SLOW;
+        timer.schedule(() -> pollTasks(timer, enqueue), (converging ? FAST : slow).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A cluster's tasks in the latest listing for all clusters (at most one poll period old). */
