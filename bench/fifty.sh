@@ -15,7 +15,6 @@ N=${N:-50}; WINDOW=${WINDOW:-60}; SETTLE=${SETTLE:-450}; PORT=18198
 JAVA_OPTS=${JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS="\([^"]*\)".*/\1/p' "$ROOT/deploy/Dockerfile")}
 export JAVA_OPTS
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$OP/status"; }
-counts() { cat "$WORK/counts" 2>/dev/null | tr '\n' ' '; }
 count_of() { awk -v k="$1" '$1 == k {print $2}' "$WORK/counts"; }
 ready_count() {
   curl -s "localhost:$PORT/api/v1/rayclusters" | python3 -c '

@@ -106,7 +106,7 @@ final class Steadiness {
         });
     }
 
-    /** The wait before the next probe of a steady cluster (for status and tests), or null when it is not steady. */
+    /** The wait before the next probe of a steady cluster, or null when it is not steady (tests read the back-off). */
     Duration probeInterval(String cluster) {
         Entry e = entries.get(cluster);
         return e == null ? null : e.interval();
