@@ -6,6 +6,7 @@ import random
 import threading
 import time
 
+from . import jobs as ray_jobs
 from . import serve as ray_serve
 from .demand import Demand, camel, demand_op
 from .net import LineServer, Redis, call, log, serve
@@ -35,6 +36,7 @@ class Gcs:
         self.serve = ray_serve.ServeState()
         self.demand = Demand()
         self.kv = {}  # the internal KV: the autoscaler's status and error
+        self.jobs = {}  # the internal KV's job namespace: submission id -> job info (standin/jobs.py)
         self.redis = None
         if redis_address:
             namespace = os.environ.get("RAY_external_storage_namespace", "default")
@@ -46,8 +48,9 @@ class Gcs:
         if self.redis is None:
             return
         with self.lock:
-            nodes, actors = json.dumps(self.nodes), json.dumps(self.actors)
+            nodes, actors, jobs = json.dumps(self.nodes), json.dumps(self.actors), json.dumps(self.jobs)
         try:
+            self.redis.cmd("SET", self.prefix + "JOB", jobs)
             self.redis.cmd("SET", self.prefix + "NODE", nodes)
             self.redis.cmd("SET", self.prefix + "ACTOR", actors)
             self.redis.cmd("SET", self.prefix + "SERVE", json.dumps(self.serve.stored()))
@@ -63,6 +66,7 @@ class Gcs:
                 nodes = self.redis.cmd("GET", self.prefix + "NODE")
                 actors = self.redis.cmd("GET", self.prefix + "ACTOR")
                 serve_state = self.redis.cmd("GET", self.prefix + "SERVE")
+                jobs = self.redis.cmd("GET", self.prefix + "JOB")
                 break
             except OSError as e:
                 log("Redis at %s:%s not usable (%s); retrying" % (self.redis.host, self.redis.port, e))
@@ -81,6 +85,7 @@ class Gcs:
             if entry["state"] == "ALIVE":
                 self.watch(node_id)
         self.actors = json.loads(actors or "{}")
+        self.jobs = ray_jobs.recovered(json.loads(jobs or "{}"))
         self.serve = ray_serve.ServeState(json.loads(serve_state or "{}"))
         log("GCS recovered from Redis: cluster id %s, %d nodes, %d detached actors %s"
             % (self.cluster_id[:8], len(self.nodes), len(self.actors),
@@ -148,6 +153,8 @@ class Gcs:
         if op == "actors":
             with self.lock:
                 return {"ok": True, "actors": list(self.actors.values())}
+        if op in ("job_put", "job_get", "job_list", "job_del"):
+            return ray_jobs.gcs_op(self, op, msg)
         if op in ("demand_add", "demand_finish", "demand_list", "resource_usage", "drain_node", "kv_put", "kv_get"):
             return demand_op(self, op, msg)
         return {"ok": False, "error": "unknown op %r" % op}

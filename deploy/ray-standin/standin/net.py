@@ -53,9 +53,10 @@ def serve(server):
     return server
 
 
-def http_server(host, port, routes):
+def http_server(host, port, routes, dynamic=None):
     """routes: path (GET) or "METHOD path" -> fn(query dict) -> (code, body); a str body is text, anything
-    else JSON. Other methods find the request body in params["_body"]."""
+    else JSON. Other methods find the request body in params["_body"]. dynamic(method, path, params) answers
+    paths with parameters in them, or returns None."""
     class Handler(http.server.BaseHTTPRequestHandler):
         # Ray's dashboard (aiohttp) keeps connections open. An HTTP/1.0 server closes each one after its answer, and a
         # client that pooled it could send the next request into the closing socket (EOF, no answer).
@@ -64,12 +65,15 @@ def http_server(host, port, routes):
         def answer(self, method):
             path, _, query = self.path.partition("?")
             params = dict(p.partition("=")[::2] for p in query.split("&") if p)
+            if method != "GET":
+                params["_body"] = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             route = routes.get(path if method == "GET" else method + " " + path)
-            if route is None:
+            answer = dynamic(method, path, params) if route is None and dynamic is not None else None
+            if answer is not None:
+                code, body = answer
+            elif route is None:
                 code, body = (404, "404: Not Found") if path in routes or method == "GET" else (405, "405: Method Not Allowed")
             else:
-                if method != "GET":
-                    params["_body"] = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 code, body = route(params)
             ctype = "text/plain" if isinstance(body, str) else "application/json"
             data = (body if isinstance(body, str) else json.dumps(body)).encode()
@@ -87,6 +91,9 @@ def http_server(host, port, routes):
 
         def do_DELETE(self):
             self.answer("DELETE")
+
+        def do_POST(self):
+            self.answer("POST")
 
         def log_message(self, *args):
             pass

@@ -13,6 +13,7 @@ import time
 from . import autoscaler
 from . import serve as ray_serve
 from .gcs import VERSION, Gcs, env_num
+from .jobs import JobApi
 from .net import LineServer, call, http_server, log, serve, split_address
 
 
@@ -154,7 +155,10 @@ class Node:
             self.cluster_id = self.gcs.cluster_id
             self.gcs.add_node(self.entry())
             if o.get("include-dashboard", True):
-                http_server(o["dashboard-host"], o["dashboard-port"], self.gcs.dashboard_routes(self.session))
+                jobs = JobApi(lambda m: self.gcs.ask(m, 30), os.path.join(self.temp_dir, self.session, "logs"),
+                              "%s:%d" % (self.node_ip, self.gcs_port), self.node_id, self.node_ip,
+                              "http://%s:%d" % (self.node_ip, o["dashboard-agent-listen-port"]))
+                http_server(o["dashboard-host"], o["dashboard-port"], self.gcs.dashboard_routes(self.session), jobs.route)
             serve(LineServer("0.0.0.0", o["ray-client-server-port"], lambda m: {"ok": True}))
         else:
             self.join()

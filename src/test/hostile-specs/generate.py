@@ -66,7 +66,7 @@ case("java-tag.yaml", "kind: !!javax.script.ScriptEngineManager [!!java.net.URLC
 case("custom-tag.yaml", base(nm()).replace("name: hx", "name: !Ref hx"), 0, "", "invalid YAML")
 case("top-level-list.yaml", "- apiVersion: ray.io/v1\n  kind: RayCluster\n", -1, "", "declares no RayCluster")
 case("top-level-scalar.yaml", "RayCluster please\n", -1, "", "declares no RayCluster")
-case("unknown-kind.yaml", base(nm()).replace("kind: RayCluster", "kind: RayJob"), -1, "", "declares no RayCluster")
+case("unknown-kind.yaml", base(nm()).replace("kind: RayCluster", "kind: RayCronJob"), -1, "", "declares no RayCluster")
 case("missing-kind.yaml", base(nm()).replace("kind: RayCluster\n", ""), -1, "", "declares no RayCluster")
 case("kind-lowercase.yaml", base(nm()).replace("kind: RayCluster", "kind: raycluster"), -1, "", "declares no RayCluster")
 

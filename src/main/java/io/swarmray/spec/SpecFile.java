@@ -9,11 +9,11 @@ import java.util.stream.Stream;
  * @param errors problems of the file as a whole (unreadable, not YAML, too large); when present,
  *               {@code clusters} may be incomplete and nothing in the file is acted on
  */
-public record SpecFile(String file, List<Declared> clusters, List<DeclaredService> services, List<SpecIssue> errors,
-        List<SpecIssue> warnings) {
+public record SpecFile(String file, List<Declared> clusters, List<DeclaredService> services, List<DeclaredJob> jobs,
+        List<SpecIssue> errors, List<SpecIssue> warnings) {
 
     public SpecFile(String file, List<Declared> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
-        this(file, clusters, List.of(), errors, warnings);
+        this(file, clusters, List.of(), List.of(), errors, warnings);
     }
 
     /**
@@ -35,16 +35,26 @@ public record SpecFile(String file, List<Declared> clusters, List<DeclaredServic
             List<SpecIssue> warnings) {
     }
 
-    /** The file's own errors, then every document's (clusters first, then services). */
-    public List<SpecIssue> allErrors() {
-        return Stream.concat(Stream.concat(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream())),
-                services.stream().flatMap(d -> d.errors().stream())).toList();
+    /**
+     * One RayJob document.
+     *
+     * @param job the validated job, or null when {@code errors} is not empty
+     */
+    public record DeclaredJob(int document, String name, RayJob job, List<SpecIssue> errors, List<SpecIssue> warnings) {
     }
 
-    /** The file's own warnings, then every document's (clusters first, then services). */
+    /** The file's own errors, then every document's (clusters, then services, then jobs). */
+    public List<SpecIssue> allErrors() {
+        return Stream.of(errors.stream(), clusters.stream().flatMap(d -> d.errors().stream()),
+                services.stream().flatMap(d -> d.errors().stream()), jobs.stream().flatMap(d -> d.errors().stream()))
+                .flatMap(s -> s).toList();
+    }
+
+    /** The file's own warnings, then every document's (clusters, then services, then jobs). */
     public List<SpecIssue> allWarnings() {
-        return Stream.concat(Stream.concat(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream())),
-                services.stream().flatMap(d -> d.warnings().stream())).toList();
+        return Stream.of(warnings.stream(), clusters.stream().flatMap(d -> d.warnings().stream()),
+                services.stream().flatMap(d -> d.warnings().stream()), jobs.stream().flatMap(d -> d.warnings().stream()))
+                .flatMap(s -> s).toList();
     }
 
     public boolean readable() {

@@ -50,6 +50,7 @@ public final class SpecParser {
         List<SpecIssue> warnings = new ArrayList<>();
         List<SpecFile.Declared> clusters = new ArrayList<>();
         List<SpecFile.DeclaredService> services = new ArrayList<>();
+        List<SpecFile.DeclaredJob> jobs = new ArrayList<>();
         if (content.length > maxBytes) {
             return tooLarge(file, content.length);
         }
@@ -100,17 +101,21 @@ public final class SpecParser {
                 clusters.add(new ClusterReader(new FieldReader(file, i), policy).read(m));
             } else if (RayService.KIND.equals(kind)) {
                 services.add(new RayServiceReader(new FieldReader(file, i), policy, maxBytes).read(m));
+            } else if (RayJob.KIND.equals(kind)) {
+                FieldReader r = new FieldReader(file, i);
+                r.warn("kind", "RayJob documents are checked, but this version of SwarmRay does not run them yet");
+                jobs.add(new RayJobReader(r, policy, maxBytes).read(m));
             } else {
                 warnings.add(new SpecIssue(file, i, "kind", "is " + (kind == null ? "missing" : "'" + FieldReader.abbreviate(kind) + "'")
-                        + ", not RayCluster or RayService; skipped"));
+                        + ", not RayCluster, RayService or RayJob; skipped"));
             }
         }
-        if (clusters.isEmpty() && services.isEmpty()) {
+        if (clusters.isEmpty() && services.isEmpty() && jobs.isEmpty()) {
             // Silence would hide a typo in `kind`; an error also keeps whatever the file declared before running.
-            errors.add(
-                    new SpecIssue(file, -1, "", "declares no RayCluster or RayService (no document has kind: RayCluster or RayService)"));
+            errors.add(new SpecIssue(file, -1, "",
+                    "declares no RayCluster, RayService or RayJob (no document has kind: RayCluster, RayService or RayJob)"));
         }
-        return new SpecFile(file, clusters, services, errors, warnings);
+        return new SpecFile(file, clusters, services, jobs, errors, warnings);
     }
 
     private Yaml yaml() {

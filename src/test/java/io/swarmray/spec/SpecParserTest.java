@@ -73,7 +73,8 @@ class SpecParserTest {
         assertEquals(1, f.clusters().get(0).document());
         assertNotNull(f.clusters().get(0).cluster());
         assertTrue(
-                f.warnings().get(0).toString().startsWith("specs/t.yaml[0] kind: is 'Deployment', not RayCluster or RayService; skipped"));
+                f.warnings().get(0).toString()
+                        .startsWith("specs/t.yaml[0] kind: is 'Deployment', not RayCluster, RayService or RayJob; skipped"));
     }
 
     @Test

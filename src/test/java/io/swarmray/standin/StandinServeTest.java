@@ -5,16 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,56 +19,29 @@ import org.junit.jupiter.api.Test;
  * proxy's /-/healthz, /-/routes and 404 texts. A head runs as a local process (python3), no Docker.
  */
 class StandinServeTest {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process head;
+    private LocalHead head;
     private int dashboard;
     private int serve;
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @BeforeEach
     void startHead() throws Exception {
-        Path temp = Files.createTempDirectory("standin-serve");
-        dashboard = freePort();
-        serve = freePort();
-        List<String> cmd = new ArrayList<>(List.of("python3", RayStandinCliTest.RAY.toString(), "start", "--head", "--block",
-                "--temp-dir=" + temp, "--port=" + freePort(), "--dashboard-port=" + dashboard, "--dashboard-host=127.0.0.1",
-                "--ray-client-server-port=" + freePort(), "--dashboard-agent-listen-port=" + freePort(),
-                "--metrics-export-port=" + freePort(), "--num-cpus=1"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("RAY_CLUSTER_NAME", "c1");
+        serve = LocalHead.freePort();
         // long enough that the answer right after the PUT still says DEPLOYING on a loaded machine
-        pb.environment().put("STANDIN_SERVE_DEPLOY_SECONDS", "3");
-        head = pb.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                get(dashboard, "/api/version");
-                return;
-            } catch (ConnectException e) {
-                assertTrue(System.nanoTime() < deadline, "the head's dashboard did not listen");
-                Thread.sleep(200);
-            }
-        }
+        head = LocalHead.start(Map.of("RAY_CLUSTER_NAME", "c1", "STANDIN_SERVE_DEPLOY_SECONDS", "3"));
+        dashboard = head.dashboard;
     }
 
     @AfterEach
     void stopHead() {
-        head.destroyForcibly();
+        head.close();
     }
 
     HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return head.get(port, path);
     }
 
     HttpResponse<String> put(String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard + "/api/serve/applications/"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return head.send("PUT", "/api/serve/applications/", body);
     }
 
     String config(String importPath, String version) {

@@ -1,0 +1,76 @@
+package io.swarmray.standin;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A stand-in head as a local process (python3, no Docker), its dashboard on 127.0.0.1. */
+final class LocalHead implements AutoCloseable {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Process process;
+    final int dashboard;
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private LocalHead(Process process, int dashboard) {
+        this.process = process;
+        this.dashboard = dashboard;
+    }
+
+    /** Starts `ray start --head --block` with {@code env} added, and waits until its dashboard answers. */
+    static LocalHead start(Map<String, String> env) throws Exception {
+        Path temp = Files.createTempDirectory("standin-head");
+        int dashboard = freePort();
+        List<String> cmd = List.of("python3", RayStandinCliTest.RAY.toString(), "start", "--head", "--block", "--temp-dir=" + temp,
+                "--port=" + freePort(), "--dashboard-port=" + dashboard, "--dashboard-host=127.0.0.1",
+                "--ray-client-server-port=" + freePort(), "--dashboard-agent-listen-port=" + freePort(),
+                "--metrics-export-port=" + freePort(), "--num-cpus=1");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        LocalHead head = new LocalHead(pb.start(), dashboard);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                head.get(dashboard, "/api/version");
+                return head;
+            } catch (ConnectException e) {
+                assertTrue(System.nanoTime() < deadline, "the head's dashboard did not listen");
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code method} on the dashboard with {@code body} (none when null). */
+    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard + path)).method(method, publisher).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
