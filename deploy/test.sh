@@ -4,8 +4,8 @@
 #   single-node swarm if needed, builds the test images (cached), removes what an earlier test run
 #   left on the swarm, brings up the three-node lab (deploy/testbed/lab.sh), then runs every unit and
 #   integration test with Maven: *Test in the test phase, *IT (against the packaged operator) after packaging;
-#   meanwhile compiles the native binary in the background (a GraalVM 25 toolchain assembled once per machine if
-#   none is installed), then runs the *IT that start the packaged operator against it (README, "Tests": which run where, and why).
+#   then compiles the native binary (a GraalVM 25 toolchain assembled once per machine if none is installed)
+#   and runs the *IT that start the packaged operator against it (README, "Tests": which run where, and why).
 # Extra arguments go to Maven (e.g. deploy/test.sh -Dtest=SpecParserTest).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,37 +41,19 @@ deploy/testbed/lab.sh up
 # and what an interrupted run left on the lab's swarm (its manager's engine)
 DOCKER_HOST=unix:///run/swarmray-lab/n1/docker.sock deploy/testbed/clean-test-objects.sh
 
-log "mvn package (JVM): compiles, checks formatting, and resolves every dependency the native build below needs"
+# GraalVM 25 for the native build: GRAALVM_HOME, native-image on PATH, or assembled offline (~2.5 min, cached)
+GRAALVM=$(deploy/testbed/ensure-native-toolchain.sh)
+
+log "mvn verify (JVM)"
 # -Dvalidate-format: unformatted code or unsorted imports fail the build (`mvn process-sources` fixes both)
-mvn -B -ntp clean package -DskipTests -Dvalidate-format "$@"
-
-# The native binary is built while the JVM tests run, in a copy of the sources (its own target/) and under
-# SCHED_IDLE: it gets only the CPU the tests leave idle (they mostly wait on Swarm), so their timings stay as
-# they are, and the ~6 min native-image compile no longer adds to the run (README, "Tests").
-NATIVE_DIR=target/native-build
-mkdir -p "$NATIVE_DIR" && cp -a pom.xml src "$NATIVE_DIR/"
-setsid chrt --idle 0 nice -n 19 bash -c 'set -e
-  # GraalVM 25: GRAALVM_HOME, native-image on PATH, or assembled offline (~2.5 min, cached per machine)
-  graalvm=$(deploy/testbed/ensure-native-toolchain.sh)
-  echo "[native] $graalvm"
-  cd "$0" && exec mvn -o -B -ntp package -Dnative -Dmaven.test.skip=true -Dquarkus.native.graalvm-home="$graalvm"' \
-  "$NATIVE_DIR" >target/native-build.log 2>&1 &
-NATIVE_PID=$!
-trap 'kill -- -$NATIVE_PID 2>/dev/null || true' EXIT
-
-log "mvn verify (JVM): unit tests, *SwarmTest, then $JVM_ITS against the jar; the native build runs beside it"
-mvn -B -ntp verify -Dvalidate-format -Dit.test="$JVM_ITS" "$@"
+mvn -B -ntp clean verify -Dvalidate-format -Dit.test="$JVM_ITS" "$@"
 # the native run below writes its *IT reports into the same directory
 rm -rf target/failsafe-reports-jvm && mv target/failsafe-reports target/failsafe-reports-jvm
 
-log "waiting for the native build (target/native-build.log)"
-wait "$NATIVE_PID" || { tail -40 target/native-build.log >&2; log "the native build failed"; exit 1; }
-grep -E 'Finished generating|Total time' target/native-build.log >&2 || true
-# the binary and the artifact description the *IT read (PackagedArtifact, @QuarkusIntegrationTest)
-cp "$NATIVE_DIR"/target/*-runner "$NATIVE_DIR"/target/quarkus-artifact.properties target/
+log "mvn verify -Dnative: the native binary ($GRAALVM), then $NATIVE_ITS against it"
+mvn -B -ntp verify -Dnative -Dquarkus.native.graalvm-home="$GRAALVM" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test="$NATIVE_ITS" "$@"
 ls -l target/*-runner
-log "$NATIVE_ITS against the native binary"
-mvn -B -ntp failsafe:integration-test failsafe:verify -Dit.test="$NATIVE_ITS" "$@"
 # one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"
 cat target/surefire-reports/TEST-*.xml target/failsafe-reports-jvm/TEST-*.xml target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
   | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] += kv[2] } }
