@@ -10,14 +10,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** RayServices shaped like {@code kubectl get rayservice -o json}; reads the status store only. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class RayServiceResource {
+    private static final String KIND = "RayService";
 
     @Inject
     RayServiceStatusStore statuses;
@@ -27,8 +26,7 @@ public class RayServiceResource {
     @GET
     @Path("/rayservices")
     public Map<String, Object> list() {
-        List<Map<String, Object>> items = statuses.all().stream().map(this::view).toList();
-        return Map.of("apiVersion", "ray.io/v1", "kind", "RayServiceList", "items", items);
+        return KubeShapes.list(KIND, statuses.all().stream().map(this::view).toList());
     }
 
     @GET
@@ -39,17 +37,7 @@ public class RayServiceResource {
     }
 
     private Map<String, Object> view(RayServiceStatus s) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", s.name());
         var spec = registry.service(s.name());
-        if (spec != null && spec.spec() != null && spec.spec().labels() != null) {
-            metadata.put("labels", spec.spec().labels());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", "ray.io/v1");
-        out.put("kind", "RayService");
-        out.put("metadata", metadata);
-        out.put("status", s);
-        return out;
+        return KubeShapes.object(KIND, s.name(), spec == null || spec.spec() == null ? null : spec.spec().labels(), s);
     }
 }

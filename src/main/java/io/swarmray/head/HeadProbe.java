@@ -6,6 +6,7 @@ import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.status.RayNode;
 import io.swarmray.swarm.EngineMonitor;
+import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmClient;
@@ -65,6 +66,15 @@ public class HeadProbe {
 
     /** An HTTP answer of the head's dashboard. */
     public record Reply(int code, String body) {
+    }
+
+    /** The running task of {@code cluster}'s head service among {@code services} and {@code tasks}; null when none runs. */
+    public static ObservedTask runningHead(String cluster, List<ObservedService> services, List<ObservedTask> tasks) {
+        ObservedService headService = services.stream().filter(s -> s.name().equals(Names.headService(cluster))).findFirst().orElse(null);
+        if (headService == null) {
+            return null;
+        }
+        return tasks.stream().filter(t -> t.serviceId().equals(headService.id()) && t.running()).findFirst().orElse(null);
     }
 
     public Answer ask(RayCluster cluster, ObservedTask head) {

@@ -58,8 +58,8 @@ public final class JobTransitions {
                     : new Step(withJobId(rec, spec.jobId()).with(JobRecord.RUNNING), List.of(), Duration.ZERO);
             case JobRecord.RUNNING -> running(spec, rec, seen, now);
             case JobRecord.COMPLETE, JobRecord.FAILED -> finished(spec, rec, seen, now);
-            case JobRecord.RETRYING -> clusterGone(rec, seen, JobRecord.NEW);
-            case JobRecord.SUSPENDING -> clusterGone(rec, seen, JobRecord.SUSPENDED);
+            case JobRecord.RETRYING -> clusterGone(spec, rec, seen, JobRecord.NEW);
+            case JobRecord.SUSPENDING -> clusterGone(spec, rec, seen, JobRecord.SUSPENDED);
             case JobRecord.SUSPENDED -> spec.suspend()
                     ? new Step(rec, List.of(), null)
                     : new Step(rec.with(JobRecord.NEW), List.of(), Duration.ZERO);
@@ -143,9 +143,9 @@ public final class JobTransitions {
         return new Step(rec, List.of(new DeleteCluster(rec.clusterName())), REQUEUE);
     }
 
-    /** Retrying and Suspending ([K] :297-335): the cluster goes first; then a fresh start, or Suspended. */
-    private static Step clusterGone(JobRecord rec, Seen seen, String then) {
-        if (seen.clusterExists()) {
+    /** Retrying and Suspending ([K] :297-335): the job's own cluster goes first; then a fresh start, or Suspended. */
+    private static Step clusterGone(RayJob spec, JobRecord rec, Seen seen, String then) {
+        if (spec.clusterSelector() == null && seen.clusterExists()) {
             return new Step(rec, List.of(new DeleteCluster(rec.clusterName())), REQUEUE);
         }
         JobRecord reset = new JobRecord(null, null, then, "", "", "", null, null, rec.succeeded(), rec.failed());

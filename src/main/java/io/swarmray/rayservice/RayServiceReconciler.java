@@ -7,7 +7,6 @@ import io.swarmray.rayservice.ServicePlan.Owned;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.render.SpecHash;
-import io.swarmray.spec.Names;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayService;
 import io.swarmray.spec.SpecDirectory;
@@ -103,7 +102,8 @@ public class RayServiceReconciler {
                 danglingSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>()), clock.instant(),
                 config.serve().clusterDeletionDelay());
         ensureNetwork(service);
-        registry.publishDerived(name, plan.keep()).forEach(enqueue); // a cluster no longer kept leaves through the RayCluster reconcile
+        // a cluster no longer kept leaves through the RayCluster reconcile
+        registry.publishDerived(SpecRegistry.serviceKey(name), plan.keep()).forEach(enqueue);
         plan.keep().forEach((cluster, s) -> {
             if (s != null) {
                 lastKnown.put(cluster, s);
@@ -120,7 +120,8 @@ public class RayServiceReconciler {
         for (String cluster : new String[]{plan.active(), plan.pending()}) {
             if (cluster != null && plan.keep().get(cluster) != null) {
                 apps.put(cluster,
-                        serve(service, plan.keep().get(cluster), runningHead(cluster, all, tasks), cluster.equals(target), problems));
+                        serve(service, plan.keep().get(cluster), HeadProbe.runningHead(cluster, all, tasks), cluster.equals(target),
+                                problems));
             }
         }
         List<ObservedTask> proxies = proxy == null
@@ -237,20 +238,12 @@ public class RayServiceReconciler {
         return swarm.services(null).stream().filter(s -> s.name().equals(want.name())).findFirst().orElse(null);
     }
 
-    private static ObservedTask runningHead(String cluster, List<ObservedService> all, List<ObservedTask> tasks) {
-        ObservedService headService = all.stream().filter(s -> s.name().equals(Names.headService(cluster))).findFirst().orElse(null);
-        if (headService == null) {
-            return null;
-        }
-        return tasks.stream().filter(t -> t.serviceId().equals(headService.id()) && t.running()).findFirst().orElse(null);
-    }
-
     /** The file is gone: the clusters leave through the RayCluster reconcile, then the endpoint and its network. */
     private Duration tearDown(String name, ObservedService proxy, Map<String, Owned> owned, Consumer<String> enqueue) {
         if (!specs.loaded()) {
             return CONVERGING;
         }
-        registry.publishDerived(name, Map.of()).forEach(enqueue);
+        registry.publishDerived(SpecRegistry.serviceKey(name), Map.of()).forEach(enqueue);
         owned.keySet().forEach(enqueue);
         if (proxy != null) {
             LOG.infof("rayservice %s: removing its endpoint %s", name, proxy.name());
@@ -272,7 +265,7 @@ public class RayServiceReconciler {
             }
         }
         statuses.remove(name);
-        registry.forgetDerived(name);
+        registry.forgetDerived(SpecRegistry.serviceKey(name));
         danglingSince.remove(name);
         forgetGone(name, Set.of(), Set.of());
         return null;

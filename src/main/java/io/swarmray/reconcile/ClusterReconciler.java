@@ -126,8 +126,8 @@ public class ClusterReconciler {
                     LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
                     return SOON;
                 }
-                // A RayService's cluster: after a restart, nothing is removed until its owner has said which clusters it keeps.
-                if (services.stream().map(s -> Labels.rayServiceOwner(s.labels())).filter(Objects::nonNull).anyMatch(registry::undecided)) {
+                // A RayService's or RayJob's cluster: after a restart, nothing is removed until its owner has said which it keeps.
+                if (services.stream().map(s -> Labels.ownerKey(s.labels())).filter(Objects::nonNull).anyMatch(registry::undecided)) {
                     return SOON;
                 }
                 return tearDown(name, services, networks);

@@ -5,6 +5,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.swarmray.Config;
+import io.swarmray.rayjob.JobStore;
+import io.swarmray.rayjob.RayJobReconciler;
 import io.swarmray.rayservice.RayServiceReconciler;
 import io.swarmray.rayservice.ServeProxy;
 import io.swarmray.render.Labels;
@@ -58,6 +60,10 @@ public class ReconcileLoop {
     @Inject
     RayServiceReconciler serviceReconciler;
     @Inject
+    RayJobReconciler jobReconciler;
+    @Inject
+    JobStore jobStore;
+    @Inject
     SpecDirectory specs;
     @Inject
     SpecRegistry registry;
@@ -73,6 +79,7 @@ public class ReconcileLoop {
     StatusStore statuses;
 
     private ScheduledExecutorService timer;
+    private volatile boolean jobRecordsRead;
     private WorkQueue queue;
     private WatchService watchService;
     private final AtomicBoolean scanPending = new AtomicBoolean();
@@ -123,7 +130,13 @@ public class ReconcileLoop {
         lastResyncMillis = System.currentTimeMillis();
         scan();
         registry.services().forEach(s -> queue.add(SpecRegistry.serviceKey(s.name())));
+        registry.jobs().forEach(j -> queue.add(SpecRegistry.jobKey(j.name())));
         try {
+            if (!jobRecordsRead) {
+                // A RayJob whose file went while the operator was down, and whose cluster is gone too, is known by its record.
+                jobStore.jobs().forEach(j -> queue.add(SpecRegistry.jobKey(j)));
+                jobRecordsRead = true;
+            }
             List<ObservedService> all = swarm.services(null);
             // a steady cluster only when its probe is due, or when its services changed unheard of (an event missed)
             Map<String, List<ObservedService>> byCluster = all.stream().filter(s -> s.label(Labels.CLUSTER) != null)
@@ -136,12 +149,12 @@ public class ReconcileLoop {
                 }
             }
             for (var s : all) {
-                // A RayService whose file went while the operator was down is known by its objects' labels.
+                // A RayService or RayJob whose file went while the operator was down is known by its objects' labels.
                 String owner = s.label(ServeProxy.SERVICE_LABEL) != null
-                        ? s.label(ServeProxy.SERVICE_LABEL)
-                        : Labels.rayServiceOwner(s.labels());
+                        ? SpecRegistry.serviceKey(s.label(ServeProxy.SERVICE_LABEL))
+                        : Labels.ownerKey(s.labels());
                 if (owner != null) {
-                    queue.add(SpecRegistry.serviceKey(owner));
+                    queue.add(owner);
                 }
                 if (s.label(Labels.CLUSTER) != null && registry.cluster(s.label(Labels.CLUSTER)) == null) {
                     queue.add(s.label(Labels.CLUSTER)); // no spec declares it (any more)
@@ -222,7 +235,9 @@ public class ReconcileLoop {
             try {
                 Duration next = key.startsWith(SpecRegistry.SERVICE_KEY_PREFIX)
                         ? serviceReconciler.reconcile(key.substring(SpecRegistry.SERVICE_KEY_PREFIX.length()), this::heard)
-                        : reconciler.reconcile(key);
+                        : key.startsWith(SpecRegistry.JOB_KEY_PREFIX)
+                                ? jobReconciler.reconcile(key.substring(SpecRegistry.JOB_KEY_PREFIX.length()), this::heard)
+                                : reconciler.reconcile(key);
                 queue.forget(key);
                 if (next != null) {
                     queue.addAfter(key, next);

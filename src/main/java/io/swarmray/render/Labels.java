@@ -1,5 +1,6 @@
 package io.swarmray.render;
 
+import io.swarmray.spec.SpecRegistry;
 import java.util.Map;
 
 /** Label keys on every Swarm object SwarmRay makes. Part of the public contract: users filter on them. */
@@ -26,6 +27,7 @@ public final class Labels {
     public static final String ORIGINATED_FROM_CRD = "ray.io/originated-from-crd";
     public static final String ORIGINATED_FROM_CR_NAME = "ray.io/originated-from-cr-name";
     public static final String RAY_SERVICE_KIND = "RayService";
+    public static final String RAY_JOB_KIND = "RayJob";
     /** Makes `docker stack ls|services|ps NAME` show the cluster as a stack. */
     public static final String STACK_NAMESPACE = "com.docker.stack.namespace";
 
@@ -35,5 +37,20 @@ public final class Labels {
     /** The RayService that owns an object with these labels, or null. */
     public static String rayServiceOwner(Map<String, String> labels) {
         return RAY_SERVICE_KIND.equals(labels.get(ORIGINATED_FROM_CRD)) ? labels.get(ORIGINATED_FROM_CR_NAME) : null;
+    }
+
+    /** The RayJob that owns an object with these labels, or null. */
+    public static String rayJobOwner(Map<String, String> labels) {
+        return RAY_JOB_KIND.equals(labels.get(ORIGINATED_FROM_CRD)) ? labels.get(ORIGINATED_FROM_CR_NAME) : null;
+    }
+
+    /** The work-queue key of the RayService or RayJob that owns an object with these labels, or null. */
+    public static String ownerKey(Map<String, String> labels) {
+        String service = rayServiceOwner(labels);
+        if (service != null) {
+            return SpecRegistry.serviceKey(service);
+        }
+        String job = rayJobOwner(labels);
+        return job == null ? null : SpecRegistry.jobKey(job);
     }
 }

@@ -102,9 +102,7 @@ public final class SpecParser {
             } else if (RayService.KIND.equals(kind)) {
                 services.add(new RayServiceReader(new FieldReader(file, i), policy, maxBytes).read(m));
             } else if (RayJob.KIND.equals(kind)) {
-                FieldReader r = new FieldReader(file, i);
-                r.warn("kind", "RayJob documents are checked, but this version of SwarmRay does not run them yet");
-                jobs.add(new RayJobReader(r, policy, maxBytes).read(m));
+                jobs.add(new RayJobReader(new FieldReader(file, i), policy, maxBytes).read(m));
             } else {
                 warnings.add(new SpecIssue(file, i, "kind", "is " + (kind == null ? "missing" : "'" + FieldReader.abbreviate(kind) + "'")
                         + ", not RayCluster, RayService or RayJob; skipped"));

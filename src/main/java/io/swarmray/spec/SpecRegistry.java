@@ -30,33 +30,48 @@ public final class SpecRegistry {
     public record ServiceSpec(String name, String file, RayService spec, List<SpecIssue> errors, List<SpecIssue> warnings) {
     }
 
+    /** A RayJob as the spec files declare it. {@code spec} is null when it was never valid. */
+    public record JobSpec(String name, String file, RayJob spec, List<SpecIssue> errors, List<SpecIssue> warnings) {
+    }
+
     /** The work-queue key of a RayService: not a DNS label, so it never collides with a cluster's name. */
     public static String serviceKey(String name) {
         return SERVICE_KEY_PREFIX + name;
     }
 
+    /** The work-queue key of a RayJob. */
+    public static String jobKey(String name) {
+        return JOB_KEY_PREFIX + name;
+    }
+
     public static final String SERVICE_KEY_PREFIX = "rayservice/";
+    public static final String JOB_KEY_PREFIX = "rayjob/";
 
     /** One spec file's state, as served to users (a file that yields no cluster has no other place for its errors). */
     public record FileState(String file, List<String> clusters, List<SpecIssue> errors, List<SpecIssue> warnings) {
     }
 
-    private record Tracked(SpecFile parsed, long seenOrder, Set<String> claimed, Set<String> claimedServices) {
+    private record Tracked(SpecFile parsed, long seenOrder, Set<String> claimed, Set<String> claimedServices, Set<String> claimedJobs) {
     }
 
     private final Map<String, Tracked> files = new HashMap<>();
     private Map<String, ClusterSpec> clusters = Map.of();
     private Map<String, FileState> fileStates = Map.of();
     private Map<String, ServiceSpec> services = Map.of();
-    /** The clusters each RayService wants, by owner; a null spec keeps a cluster as it runs (its spec is not known). */
+    private Map<String, JobSpec> jobs = Map.of();
+    /**
+     * The clusters each RayService or RayJob wants, by the owner's work-queue key; a null spec keeps a cluster as it
+     * runs (its spec is not known).
+     */
     private final Map<String, Map<String, RayCluster>> derived = new HashMap<>();
     private long order;
 
     /** A new reading of a file (new or changed). */
     public synchronized Set<String> update(SpecFile parsed) {
         Tracked old = files.get(parsed.file());
-        files.put(parsed.file(), new Tracked(parsed, old == null ? order++ : old.seenOrder(), old == null ? Set.of() : old.claimed(),
-                old == null ? Set.of() : old.claimedServices()));
+        files.put(parsed.file(), old == null
+                ? new Tracked(parsed, order++, Set.of(), Set.of(), Set.of())
+                : new Tracked(parsed, old.seenOrder(), old.claimed(), old.claimedServices(), old.claimedJobs()));
         return recompute();
     }
 
@@ -68,7 +83,7 @@ public final class SpecRegistry {
         return recompute();
     }
 
-    /** A cluster a file declares, else one a RayService owns; null when neither. */
+    /** A cluster a file declares, else one a RayService or RayJob owns; null when neither. */
     public synchronized ClusterSpec cluster(String name) {
         ClusterSpec declared = clusters.get(name);
         if (declared != null) {
@@ -76,8 +91,7 @@ public final class SpecRegistry {
         }
         for (var e : derived.entrySet()) {
             if (e.getValue().containsKey(name)) {
-                ServiceSpec owner = services.get(e.getKey());
-                return new ClusterSpec(name, owner == null ? null : owner.file(), e.getValue().get(name), List.of(), List.of());
+                return new ClusterSpec(name, ownerFile(e.getKey()), e.getValue().get(name), List.of(), List.of());
             }
         }
         return null;
@@ -97,9 +111,17 @@ public final class SpecRegistry {
         return List.copyOf(services.values());
     }
 
+    public synchronized JobSpec job(String name) {
+        return jobs.get(name);
+    }
+
+    public synchronized List<JobSpec> jobs() {
+        return List.copyOf(jobs.values());
+    }
+
     /**
-     * The clusters RayService {@code owner} wants now (its reconcile decides); returns the clusters whose view
-     * changed. A cluster it no longer lists is torn down.
+     * The clusters the RayService or RayJob with work-queue key {@code owner} wants now (its reconcile decides);
+     * returns the clusters whose view changed. A cluster it no longer lists is torn down.
      */
     public synchronized Set<String> publishDerived(String owner, Map<String, RayCluster> wanted) {
         Map<String, RayCluster> before = derived.getOrDefault(owner, Map.of());
@@ -113,12 +135,15 @@ public final class SpecRegistry {
         return changed;
     }
 
-    /** True when RayService {@code owner} is declared but has not published its clusters since this process started. */
+    /**
+     * True when the owner with work-queue key {@code owner} is declared but has not published its clusters since
+     * this process started.
+     */
     public synchronized boolean undecided(String owner) {
-        return services.containsKey(owner) && !derived.containsKey(owner);
+        return ownerFile(owner) != null && !derived.containsKey(owner);
     }
 
-    /** Forgets a RayService's clusters once it and they are gone. */
+    /** Forgets an owner's clusters once it and they are gone. */
     public synchronized void forgetDerived(String owner) {
         derived.remove(owner);
     }
@@ -140,6 +165,7 @@ public final class SpecRegistry {
         Map<String, ClusterSpec> next = new LinkedHashMap<>();
         Map<String, FileState> nextFiles = new LinkedHashMap<>();
         Map<String, ServiceSpec> nextServices = new LinkedHashMap<>();
+        Map<String, JobSpec> nextJobs = new LinkedHashMap<>();
         List<Map.Entry<String, Tracked>> ordered = new ArrayList<>(files.entrySet());
         ordered.sort((a, b) -> Long.compare(a.getValue().seenOrder(), b.getValue().seenOrder()));
         for (var e : ordered) {
@@ -198,33 +224,20 @@ public final class SpecRegistry {
                 }
                 next.put(name, new ClusterSpec(name, file, spec, List.copyOf(errors), List.copyOf(warnings)));
             }
-            Set<String> claimedServices = new LinkedHashSet<>();
-            for (SpecFile.DeclaredService d : parsed.services()) {
-                anyInvalid |= d.service() == null;
-                if (d.name() == null || Names.dnsLabelProblem(d.name()) != null) {
-                    continue;
-                }
-                if (nextServices.containsKey(d.name())) {
-                    fileErrors.add(new SpecIssue(file, d.document(), "metadata.name", "RayService '" + d.name()
-                            + "' is already declared in " + nextServices.get(d.name()).file() + "; this declaration is ignored"));
-                    continue;
-                }
-                claimedServices.add(d.name());
-                ServiceSpec before = services.get(d.name());
-                RayService spec = d.service() != null ? d.service() : before == null ? null : before.spec();
-                nextServices.put(d.name(), new ServiceSpec(d.name(), file, spec, d.errors(), d.warnings()));
-            }
-            if (anyInvalid) {
-                // An invalid file keeps every service it declared before, at its last good spec.
-                for (String name : e.getValue().claimedServices()) {
-                    ServiceSpec before = services.get(name);
-                    if (!claimedServices.contains(name) && before != null && !nextServices.containsKey(name)) {
-                        claimedServices.add(name);
-                        nextServices.put(name, new ServiceSpec(name, file, before.spec(), List.copyOf(fileErrors), List.of()));
-                    }
-                }
-            }
-            files.put(file, new Tracked(parsed, e.getValue().seenOrder(), Set.copyOf(claimed), Set.copyOf(claimedServices)));
+            anyInvalid |= parsed.services().stream().anyMatch(d -> d.service() == null)
+                    || parsed.jobs().stream().anyMatch(d -> d.job() == null);
+            Set<String> claimedServices = OwnerClaims.claim(file, RayService.KIND,
+                    parsed.services().stream()
+                            .map(d -> new OwnerClaims.Doc<>(d.document(), d.name(), d.service(), d.errors(), d.warnings()))
+                            .toList(),
+                    anyInvalid ? e.getValue().claimedServices() : Set.of(), services, nextServices, ServiceSpec::file, ServiceSpec::spec,
+                    ServiceSpec::new, fileErrors);
+            Set<String> claimedJobs = OwnerClaims.claim(file, RayJob.KIND,
+                    parsed.jobs().stream().map(d -> new OwnerClaims.Doc<>(d.document(), d.name(), d.job(), d.errors(), d.warnings()))
+                            .toList(),
+                    anyInvalid ? e.getValue().claimedJobs() : Set.of(), jobs, nextJobs, JobSpec::file, JobSpec::spec, JobSpec::new,
+                    fileErrors);
+            files.put(file, new Tracked(parsed, e.getValue().seenOrder(), Set.copyOf(claimed), claimedServices, claimedJobs));
             nextFiles.put(file, new FileState(file, List.copyOf(owned), List.copyOf(fileErrors), List.copyOf(fileWarnings)));
         }
         Set<String> changed = new HashSet<>();
@@ -238,10 +251,29 @@ public final class SpecRegistry {
                 changed.add(serviceKey(name));
             }
         }
+        for (String name : union(jobs.keySet(), nextJobs.keySet())) {
+            if (!Objects.equals(jobs.get(name), nextJobs.get(name))) {
+                changed.add(jobKey(name));
+            }
+        }
         clusters = next;
         services = nextServices;
+        jobs = nextJobs;
         fileStates = nextFiles;
         return changed;
+    }
+
+    /** The file that declares the owner with work-queue key {@code key}; null when none does. */
+    private String ownerFile(String key) {
+        if (key.startsWith(SERVICE_KEY_PREFIX)) {
+            ServiceSpec s = services.get(key.substring(SERVICE_KEY_PREFIX.length()));
+            return s == null ? null : s.file();
+        }
+        if (key.startsWith(JOB_KEY_PREFIX)) {
+            JobSpec j = jobs.get(key.substring(JOB_KEY_PREFIX.length()));
+            return j == null ? null : j.file();
+        }
+        return null;
     }
 
     private RayCluster previousSpec(String name) {

@@ -55,7 +55,7 @@ final class TaskListing {
         return out;
     }
 
-    private static JsonNode get(DockerHttpClient http, String path) throws IOException {
+    static JsonNode get(DockerHttpClient http, String path) throws IOException {
         var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
         try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
             byte[] bytes = body.readAllBytes();

@@ -19,7 +19,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,9 +92,9 @@ class RayServiceSwarmTest {
         assertEquals("v1", answer.getString("version"));
         assertEquals(name, given().get("/api/v1/rayclusters/" + first).then().statusCode(200).extract().jsonPath()
                 .getString("metadata.ownerReferences[0].name"));
-        String table = swarmrayCli("get", "rayservices");
+        String table = SwarmFixture.swarmrayCli(base, "get", "rayservices");
         assertTrue(table.matches("(?s)NAME +READY +ENDPOINTS +ACTIVE +PENDING +AGE\n" + name + " +True +[12] +" + first + " +- .*"), table);
-        String described = swarmrayCli("describe", "rayservice", name);
+        String described = SwarmFixture.swarmrayCli(base, "describe", "rayservice", name);
         assertTrue(described.contains("Endpoint:     http://itserve-serve:8000 on network itserve-serve-net, published on port " + PORT),
                 described);
         assertTrue(described.contains("  llm                  RUNNING"), described);
@@ -103,7 +102,8 @@ class RayServiceSwarmTest {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertEquals(5, stream.split("data: ").length - 1, stream);
         // a client on the swarm: any container on the attachable serve network, by the endpoint's name
-        String inSwarm = cli("run", "--rm", "--label", "swarmray-it=true", "--network", name + "-serve-net", "swarmray/debian-base:12",
+        String inSwarm = SwarmFixture.cli("run", "--rm", "--label", "swarmray-it=true", "--network", name + "-serve-net",
+                "swarmray/debian-base:12",
                 "wget", "-q", "-O-", "http://" + name + "-serve:8000/llm/generate");
         assertTrue(inSwarm.contains("\"cluster\": \"" + first + "\""), inSwarm);
 
@@ -148,9 +148,9 @@ class RayServiceSwarmTest {
         await("the old cluster removed", Duration.ofSeconds(60), () -> services(first), List::isEmpty);
 
         deleteSpec("itserve.yaml");
-        await("everything removed", Duration.ofSeconds(90), () -> cli("service", "ls", "--filter",
+        await("everything removed", Duration.ofSeconds(90), () -> SwarmFixture.cli("service", "ls", "--filter",
                 "label=swarmray.io/instance=" + SwarmFixture.INSTANCE, "--format", "{{.Name}}"), out -> !out.contains(name));
-        await("the serve network removed", Duration.ofSeconds(30), () -> cli("network", "ls", "--format", "{{.Name}}"),
+        await("the serve network removed", Duration.ofSeconds(30), () -> SwarmFixture.cli("network", "ls", "--format", "{{.Name}}"),
                 out -> !out.contains(name + "-serve-net"));
         await("the status removed", Duration.ofSeconds(30), () -> given().get("/api/v1/rayservices/" + name).then().extract().statusCode(),
                 code -> code == 404);
@@ -181,9 +181,9 @@ class RayServiceSwarmTest {
         } finally {
             deleteSpec("itserveh.yaml");
         }
-        await("everything removed", Duration.ofSeconds(90), () -> cli("service", "ls", "--format", "{{.Name}}"),
+        await("everything removed", Duration.ofSeconds(90), () -> SwarmFixture.cli("service", "ls", "--format", "{{.Name}}"),
                 out -> !out.contains(name));
-        await("its networks removed", Duration.ofSeconds(30), () -> cli("network", "ls", "--format", "{{.Name}}"),
+        await("its networks removed", Duration.ofSeconds(30), () -> SwarmFixture.cli("network", "ls", "--format", "{{.Name}}"),
                 out -> !out.contains(name));
     }
 
@@ -201,26 +201,6 @@ class RayServiceSwarmTest {
 
     @TestHTTPResource("/")
     URL base;
-
-    /** The swarmray CLI against this operator; its standard output. */
-    String swarmrayCli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("python3", "deploy/swarmray"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("SWARMRAY_URL", base.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", args) + ": " + out);
-        return out;
-    }
-
-    private static String cli(String... args) {
-        try {
-            return SwarmFixture.dockerCli(args);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private List<Service> services(String cluster) {
         return SwarmFixture.services(docker, cluster);

@@ -1,12 +1,14 @@
 package io.swarmray.it;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Service;
 import io.restassured.path.json.JsonPath;
 import io.swarmray.render.Labels;
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +148,27 @@ final class SwarmFixture {
             p.destroyForcibly();
         }
         return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** {@link #dockerCli} for lambdas: failures to run it are unchecked. */
+    static String cli(String... args) {
+        try {
+            return dockerCli(args);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The swarmray CLI against the operator at {@code base}; its standard output. It must exit 0. */
+    static String swarmrayCli(URL base, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("python3", "deploy/swarmray"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("SWARMRAY_URL", base.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", args) + ": " + out);
+        return out;
     }
 
     static void sleep(long millis) {

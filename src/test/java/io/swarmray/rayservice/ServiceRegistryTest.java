@@ -31,19 +31,19 @@ class ServiceRegistryTest {
         assertEquals(good, registry.service("chat").spec());
         assertTrue(registry.service("chat").errors().get(0).toString().contains("spec.serveConfigV2"));
 
-        assertTrue(registry.undecided("chat"), "not decided yet");
+        assertTrue(registry.undecided(SpecRegistry.serviceKey("chat")), "not decided yet");
         String name = ServiceClusters.name(good, 1);
         RayCluster c = ServiceClusters.derive(good, name, ServiceClusters.BLUE, 1);
         Map<String, RayCluster> wanted = new HashMap<>();
         wanted.put(name, c);
         wanted.put("chat-raycluster-old00", null);
-        assertEquals(Set.of(name, "chat-raycluster-old00"), registry.publishDerived("chat", wanted));
-        assertFalse(registry.undecided("chat"));
+        assertEquals(Set.of(name, "chat-raycluster-old00"), registry.publishDerived(SpecRegistry.serviceKey("chat"), wanted));
+        assertFalse(registry.undecided(SpecRegistry.serviceKey("chat")));
         assertEquals(c, registry.cluster(name).spec());
         assertEquals("specs/chat.yaml", registry.cluster(name).file());
         assertNull(registry.cluster("chat-raycluster-old00").spec());
-        assertEquals(Set.of(), registry.publishDerived("chat", wanted));
-        assertEquals(Set.of("chat-raycluster-old00"), registry.publishDerived("chat", Map.of(name, c)));
+        assertEquals(Set.of(), registry.publishDerived(SpecRegistry.serviceKey("chat"), wanted));
+        assertEquals(Set.of("chat-raycluster-old00"), registry.publishDerived(SpecRegistry.serviceKey("chat"), Map.of(name, c)));
         assertNull(registry.cluster("chat-raycluster-old00"));
 
         assertEquals(Set.of(SpecRegistry.serviceKey("chat")), registry.remove("specs/chat.yaml"));

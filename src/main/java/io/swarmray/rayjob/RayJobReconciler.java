@@ -1,0 +1,226 @@
+package io.swarmray.rayjob;
+
+import io.swarmray.head.HeadProbe;
+import io.swarmray.rayjob.JobTransitions.Action;
+import io.swarmray.rayjob.JobTransitions.Seen;
+import io.swarmray.rayjob.JobTransitions.Step;
+import io.swarmray.rayjob.JobTransitions.Submit;
+import io.swarmray.render.Labels;
+import io.swarmray.render.RayStartCommand;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.RayJob;
+import io.swarmray.spec.SpecDirectory;
+import io.swarmray.spec.SpecRegistry;
+import io.swarmray.spec.SpecRegistry.ClusterSpec;
+import io.swarmray.spec.SpecRegistry.JobSpec;
+import io.swarmray.status.ClusterStatus;
+import io.swarmray.status.StatusStore;
+import io.swarmray.swarm.ObservedService;
+import io.swarmray.swarm.ObservedTask;
+import io.swarmray.swarm.SwarmClient;
+import io.swarmray.swarm.SwarmException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One level-triggered pass over one RayJob ([K] rayjob_controller.go): read its record from Swarm, observe its
+ * cluster and Ray's job, step {@link JobTransitions}, store the new record before acting on it, act, publish the
+ * cluster it wants through the registry (the RayCluster reconcile builds and removes it), report.
+ */
+@ApplicationScoped
+public class RayJobReconciler {
+    private static final Logger LOG = Logger.getLogger(RayJobReconciler.class);
+    /** Transitions that need no new observation are followed within one pass, up to this many. */
+    private static final int STEPS_PER_PASS = 8;
+    private static final String READY = "ready";
+
+    @Inject
+    SwarmClient swarm;
+    @Inject
+    SpecRegistry registry;
+    @Inject
+    SpecDirectory specs;
+    @Inject
+    JobStore store;
+    @Inject
+    RayJobStatusStore statuses;
+    @Inject
+    StatusStore clusterStatuses;
+    @Inject
+    HeadProbe head;
+    @Inject
+    RayJobApi ray;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Reconciles RayJob {@code name}; {@code enqueue} takes the clusters whose wanted spec changed. */
+    public Duration reconcile(String name, Consumer<String> enqueue) {
+        JobSpec spec = registry.job(name);
+        JobRecord stored = store.read(name);
+        if (spec == null) {
+            return tearDown(name, stored, enqueue);
+        }
+        JobRecord rec = stored == null ? JobRecord.fresh() : stored;
+        if (spec.spec() == null) {
+            statuses.put(JobStatusReport.build(spec, rec, null, null, List.of("the spec was never valid; nothing runs"), clock.instant()));
+            return null;
+        }
+        RayJob job = spec.spec();
+        List<String> problems = new ArrayList<>();
+        Duration requeue = JobTransitions.REQUEUE;
+        for (int i = 0; i < STEPS_PER_PASS; i++) {
+            Step step = JobTransitions.next(job, rec, observe(job, rec, problems), clock.instant(), JobClusters::suffix);
+            if (!step.next().equals(rec)) {
+                // stored before anything is done on it: a restart finds the same job id and cluster, and never submits twice
+                store.write(name, step.next());
+                LOG.infof("rayjob %s: %s%s", name, step.next().deploymentStatus().isEmpty() ? "New" : step.next().deploymentStatus(),
+                        step.next().jobStatus().isEmpty() ? "" : " (Ray: " + step.next().jobStatus() + ")");
+            }
+            rec = step.next();
+            for (Action a : step.actions()) {
+                act(job, a, problems);
+            }
+            requeue = step.requeue();
+            if (!Duration.ZERO.equals(requeue)) {
+                break;
+            }
+        }
+        registry.publishDerived(SpecRegistry.jobKey(name), JobClusters.wanted(job, rec, clock.instant())).forEach(enqueue);
+        String clusterState = rec.clusterName() == null
+                ? null
+                : clusterStatuses.get(rec.clusterName()).map(ClusterStatus::state).orElse(null);
+        statuses.put(JobStatusReport.build(spec, rec, clusterState, dashboardPort(rec), problems, clock.instant()));
+        return requeue == null || Duration.ZERO.equals(requeue) ? requeue == null ? null : JobTransitions.REQUEUE : requeue;
+    }
+
+    private Seen observe(RayJob job, JobRecord rec, List<String> problems) {
+        if (rec.clusterName() == null) {
+            return new Seen(false, false, null, false);
+        }
+        List<ObservedService> services = swarm.services(rec.clusterName());
+        boolean exists = !services.isEmpty();
+        boolean ready = clusterStatuses.get(rec.clusterName()).map(s -> READY.equals(s.state())).orElse(false);
+        if (!JobRecord.RUNNING.equals(rec.deploymentStatus()) || rec.jobId() == null || !ready) {
+            return new Seen(exists, ready, null, false);
+        }
+        try {
+            RayJobApi.Answer got = ray.get(cluster(rec), headTask(rec.clusterName(), services), rec.jobId());
+            return new Seen(exists, ready, got.info(), got.unknown());
+        } catch (IllegalStateException | SwarmException e) {
+            problems.add("cannot read job " + rec.jobId() + " from " + rec.clusterName() + ": " + e.getMessage());
+            return new Seen(exists, ready, null, false);
+        }
+    }
+
+    private void act(RayJob job, Action action, List<String> problems) {
+        if (!(action instanceof Submit submit)) {
+            return; // creating and deleting the cluster is what publishing the wanted clusters does
+        }
+        try {
+            String refused = ray.submit(cluster(submit.cluster(), job), headTask(submit.cluster(), null), job, submit.jobId());
+            if (refused == null) {
+                LOG.infof("rayjob %s: submitted %s to %s", job.name(), submit.jobId(), submit.cluster());
+            } else {
+                problems.add(refused);
+            }
+        } catch (IllegalStateException | SwarmException e) {
+            problems.add("cannot submit " + submit.jobId() + " to " + submit.cluster() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The file is gone ([K] :113-127): a job still running is stopped, the job's own cluster leaves through the
+     * RayCluster reconcile, then the record goes.
+     */
+    private Duration tearDown(String name, JobRecord stored, Consumer<String> enqueue) {
+        if (!specs.loaded()) {
+            return JobTransitions.REQUEUE;
+        }
+        String key = SpecRegistry.jobKey(name);
+        if (stored != null && stored.jobId() != null && !stored.finished() && JobRecord.RUNNING.equals(stored.deploymentStatus())) {
+            try {
+                ray.stop(cluster(stored), headTask(stored.clusterName(), null), stored.jobId());
+                LOG.infof("rayjob %s: its file is gone; stopped job %s", name, stored.jobId());
+            } catch (IllegalStateException | SwarmException e) {
+                LOG.infof("rayjob %s: its file is gone; job %s could not be stopped (%s), its cluster goes anyway", name,
+                        stored.jobId(), e.getMessage());
+            }
+            store.write(name, new JobRecord(stored.jobId(), stored.clusterName(), JobRecord.SUSPENDING, stored.jobStatus(), "",
+                    "the RayJob was deleted", stored.startTime(), stored.endTime(), stored.succeeded(), stored.failed()));
+        }
+        registry.publishDerived(key, Map.of()).forEach(enqueue);
+        List<ObservedService> owned = swarm.services(null).stream().filter(s -> name.equals(Labels.rayJobOwner(s.labels()))).toList();
+        if (!owned.isEmpty()) {
+            owned.stream().map(s -> s.label(Labels.CLUSTER)).distinct().forEach(enqueue);
+            return JobTransitions.REQUEUE;
+        }
+        store.remove(name);
+        if (stored != null || statuses.get(name).isPresent()) {
+            LOG.infof("rayjob %s: removed", name);
+        }
+        statuses.remove(name);
+        registry.forgetDerived(key);
+        return null;
+    }
+
+    /**
+     * The driver log of the job's current attempt, read from Ray; null when no such RayJob is known. Throws
+     * IllegalStateException (saying why) when Ray cannot be asked: not submitted yet, or its cluster is gone.
+     */
+    public String logs(String name) {
+        if (registry.job(name) == null && statuses.get(name).isEmpty()) {
+            return null;
+        }
+        JobRecord rec = store.read(name);
+        if (rec == null || rec.jobId() == null || rec.clusterName() == null) {
+            throw new IllegalStateException("rayjob " + name + " has not been submitted to Ray yet");
+        }
+        if (swarm.services(rec.clusterName()).isEmpty()) {
+            throw new IllegalStateException("the cluster of rayjob " + name + " (" + rec.clusterName()
+                    + ") is gone, and Ray's logs of job " + rec.jobId() + " with it");
+        }
+        return ray.logs(cluster(rec), headTask(rec.clusterName(), null), rec.jobId());
+    }
+
+    private RayCluster cluster(JobRecord rec) {
+        return cluster(rec.clusterName(), null);
+    }
+
+    /** The spec of the job's cluster: its own (as published), or the one a file declares. */
+    private RayCluster cluster(String name, RayJob job) {
+        ClusterSpec c = registry.cluster(name);
+        if (c != null && c.spec() != null) {
+            return c.spec();
+        }
+        if (job != null && job.cluster() != null) {
+            return JobClusters.derive(job, name);
+        }
+        throw new IllegalStateException("cluster " + name + " has no known spec");
+    }
+
+    /** The cluster's running head task; {@code services} are the cluster's when already listed, else null. */
+    private ObservedTask headTask(String cluster, List<ObservedService> services) {
+        ObservedTask t = HeadProbe.runningHead(cluster, services != null ? services : swarm.services(cluster), swarm.tasks(cluster));
+        if (t == null) {
+            throw new IllegalStateException("the head of " + cluster + " is not running");
+        }
+        return t;
+    }
+
+    private Integer dashboardPort(JobRecord rec) {
+        if (rec.clusterName() == null) {
+            return null;
+        }
+        ClusterSpec c = registry.cluster(rec.clusterName());
+        return c == null || c.spec() == null
+                ? null
+                : RayStartCommand.intParam(c.spec().head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+    }
+}
