@@ -14,7 +14,9 @@ secrets=$(docker secret ls -q -f label=swarmray-it=true)
 # the autoscaler API's CA configs of test operators (one per fresh credentials directory); in-use ones stay
 configs=$(docker config ls -q -f name=swarmray-k8s-ca-)
 [[ -n "$configs" ]] && docker config rm $configs >/dev/null 2>&1
-# RayJob records of the test operators (instance "it"), whose jobs' files are gone with the test run
-records=$(docker config ls -q -f label=swarmray.io/instance=it -f label=swarmray.io/rayjob)
-[[ -n "$records" ]] && docker config rm $records >/dev/null 2>&1
+# RayJob records of the test operators, whose jobs' files are gone with the test run
+for instance in it crash; do
+  records=$(docker config ls -q -f label=swarmray.io/instance=$instance -f label=swarmray.io/rayjob)
+  [[ -n "$records" ]] && docker config rm $records >/dev/null 2>&1
+done
 exit 0

@@ -210,9 +210,14 @@ class OperatorCrashIT {
     }
 
     private static JsonPath rayService(String name) {
+        return get("rayservices", name);
+    }
+
+    /** {@code GET /api/v1/<kind>/<name>}; null unless 200. */
+    private static JsonPath get(String kind, String name) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + PORT + "/api/v1/rayservices/" + name)).timeout(Duration.ofSeconds(2)).build(),
+                    URI.create("http://localhost:" + PORT + "/api/v1/" + kind + "/" + name)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JsonPath.from(r.body()) : null;
         } catch (IOException | InterruptedException e) {
@@ -256,6 +261,42 @@ class OperatorCrashIT {
         SwarmFixture.await("all removed", Duration.ofSeconds(90), OperatorCrashIT::owned, List::isEmpty);
         SwarmFixture.await("networks removed", Duration.ofSeconds(60), () -> docker.listNetworksCmd().exec().stream()
                 .map(n -> n.getName()).filter(n -> n.startsWith(name)).toList(), List::isEmpty);
+        kill();
+    }
+
+    @Test
+    void sigkillWhileARayJobStartsAndRunsNeverSubmitsItTwice() throws Exception {
+        Files.createDirectories(SPECS);
+        deleteSpecs();
+        start();
+        String name = "crashjob";
+        write(name + ".yaml", RayJobSwarmTest.job(name, "\"sleep 6; echo done\"", ""));
+        List<String> log = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            if (i == 4) {
+                // from here on around the submission: the record says Running just before Ray is asked, and while it runs
+                SwarmFixture.await("crashjob Running after " + log, SwarmFixture.READY_TIMEOUT, () -> get("rayjobs", name),
+                        s -> s != null && "Running".equals(s.getString("status.jobDeploymentStatus")));
+                log.add("Running");
+            }
+            int delay = random.nextInt(i < 4 ? 3000 : 1000); // while the cluster is made, then around the submission
+            log.add("kill +" + delay + "ms");
+            Thread.sleep(delay);
+            kill();
+            start();
+        }
+        JsonPath done = SwarmFixture.await("crashjob Complete after " + log, SwarmFixture.READY_TIMEOUT, () -> get("rayjobs", name),
+                s -> s != null && "Complete".equals(s.getString("status.jobDeploymentStatus")));
+        assertEquals("SUCCEEDED", done.getString("status.jobStatus"));
+        assertEquals(1, done.getInt("status.succeeded"));
+        String cluster = done.getString("status.rayClusterName");
+        assertEquals(done.getString("status.jobId") + "=SUCCEEDED", RayJobSwarmTest.rayJobs(cluster),
+                "Ray ran exactly one job, after " + log);
+        assertEquals(Set.of(cluster + "-head", cluster + "-worker-cpu"), ownedNames(name), "one cluster, after " + log);
+
+        deleteSpecs();
+        SwarmFixture.await("all removed", Duration.ofSeconds(90), OperatorCrashIT::owned, List::isEmpty);
+        SwarmFixture.await("the record removed", Duration.ofSeconds(30), () -> get("rayjobs", name), s -> s == null);
         kill();
     }
 

@@ -176,9 +176,17 @@ class RayJobSwarmTest {
 
     /** Ray's own status of a job, asked inside the head's container. */
     private static String rayJobStatus(String cluster, String jobId) {
+        return askHead(cluster, "print(json.load(u.urlopen('http://127.0.0.1:8265/api/jobs/" + jobId + "'))['status'])");
+    }
+
+    /** Ray's list of jobs on the cluster, as {@code submission_id=STATUS} lines. */
+    static String rayJobs(String cluster) {
+        return askHead(cluster, "print('\\n'.join('%s=%s' % (j['submission_id'], j['status']) "
+                + "for j in json.load(u.urlopen('http://127.0.0.1:8265/api/jobs/'))))");
+    }
+
+    private static String askHead(String cluster, String python) {
         String container = SwarmFixture.cli("ps", "-q", "-f", "label=com.docker.swarm.service.name=" + cluster + "-head").trim();
-        String out = SwarmFixture.cli("exec", container, "python3", "-c",
-                "import json,urllib.request as u; print(json.load(u.urlopen('http://127.0.0.1:8265/api/jobs/" + jobId + "'))['status'])");
-        return out.trim();
+        return SwarmFixture.cli("exec", container, "python3", "-c", "import json, urllib.request as u\n" + python).trim();
     }
 }
