@@ -104,7 +104,8 @@ public final class JobTransitions {
             return stop;
         }
         if (seen.jobUnknown()) {
-            return RayJob.HTTP_MODE.equals(spec.submissionMode())
+            // K8sJobMode is submitted the same way until its submitter service is built (the reader warns of it)
+            return !RayJob.INTERACTIVE_MODE.equals(spec.submissionMode())
                     ? new Step(rec, List.of(new Submit(rec.jobId(), rec.clusterName())), REQUEUE)
                     : new Step(rec, List.of(), REQUEUE);
         }

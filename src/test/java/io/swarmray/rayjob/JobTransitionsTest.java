@@ -168,4 +168,12 @@ class JobTransitionsTest {
         assertEquals("raysubmit_abc", running.jobId());
         assertEquals(List.of(), step(given, running, READY_UNKNOWN_JOB, T0).actions());
     }
+
+    @Test
+    void k8sJobModeIsSubmittedByTheOperatorUntilItsSubmitterServiceExists() {
+        RayJob spec = RayJobReaderTest.job(RayJobReaderTest.SAMPLE);
+        assertEquals(RayJob.K8S_JOB_MODE, spec.submissionMode());
+        JobRecord rec = running(spec);
+        assertEquals(List.of(new Submit(rec.jobId(), rec.clusterName())), step(spec, rec, READY_UNKNOWN_JOB, T0.plusSeconds(11)).actions());
+    }
 }
