@@ -8,7 +8,6 @@ import io.swarmray.Config;
 import io.swarmray.rayjob.JobStore;
 import io.swarmray.rayjob.RayJobReconciler;
 import io.swarmray.rayservice.RayServiceReconciler;
-import io.swarmray.rayservice.ServeProxy;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
@@ -148,28 +147,7 @@ public class ReconcileLoop {
                     queue.add(c.name());
                 }
             }
-            for (var s : all) {
-                // A RayService or RayJob whose file went while the operator was down is known by its objects' labels.
-                String owner = s.label(ServeProxy.SERVICE_LABEL) != null
-                        ? SpecRegistry.serviceKey(s.label(ServeProxy.SERVICE_LABEL))
-                        : Labels.ownerKey(s.labels());
-                if (owner != null) {
-                    queue.add(owner);
-                }
-                if (s.label(Labels.CLUSTER) != null && registry.cluster(s.label(Labels.CLUSTER)) == null) {
-                    queue.add(s.label(Labels.CLUSTER)); // no spec declares it (any more)
-                }
-            }
-            for (var n : swarm.networks(null)) {
-                String cluster = n.labels().get(Labels.CLUSTER);
-                if (cluster != null) {
-                    if (registry.cluster(cluster) == null) {
-                        queue.add(cluster); // a cluster's last object
-                    }
-                } else if (n.labels().get(ServeProxy.SERVICE_LABEL) != null) {
-                    queue.add(SpecRegistry.serviceKey(n.labels().get(ServeProxy.SERVICE_LABEL))); // a RayService's last object
-                }
-            }
+            Orphans.keys(all, swarm.networks(null), c -> registry.cluster(c) != null).forEach(queue::add);
         } catch (SwarmException ex) {
             LOG.debugf("resync could not list Swarm: %s", ex.getMessage());
             registry.clusters().forEach(c -> queue.add(c.name())); // each pass says what fails

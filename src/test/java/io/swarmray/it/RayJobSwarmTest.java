@@ -33,8 +33,7 @@ class RayJobSwarmTest {
     DockerClient docker;
 
     static String job(String name, String entrypoint, String extraSpec) {
-        String cluster = SwarmFixture.cluster(name, SwarmFixture.IMAGE, Map.of("cpu", 0));
-        String clusterSpec = cluster.substring(cluster.indexOf("\nspec:\n") + "\nspec:\n".length()).replaceAll("(?m)^", "    ");
+        String clusterSpec = SwarmFixture.nestedClusterSpec(name, SwarmFixture.IMAGE, Map.of("cpu", 0));
         return """
                 apiVersion: ray.io/v1
                 kind: RayJob

@@ -41,8 +41,7 @@ class RayServiceSwarmTest {
 
     /** A RayService whose rayClusterConfig is {@link SwarmFixture#cluster}'s spec: a head and one worker group "cpu". */
     static String service(String name, String image, String version) {
-        String cluster = SwarmFixture.cluster(name, image, Map.of("cpu", 1));
-        String clusterSpec = cluster.substring(cluster.indexOf("\nspec:\n") + "\nspec:\n".length()).replaceAll("(?m)^", "    ");
+        String clusterSpec = SwarmFixture.nestedClusterSpec(name, image, Map.of("cpu", 1));
         return """
                 apiVersion: ray.io/v1
                 kind: RayService

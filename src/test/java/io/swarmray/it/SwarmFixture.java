@@ -45,6 +45,12 @@ final class SwarmFixture {
         Files.deleteIfExists(SPECS.resolve(file));
     }
 
+    /** {@link #cluster}'s spec alone, indented to sit under a RayService's rayClusterConfig or a RayJob's rayClusterSpec. */
+    static String nestedClusterSpec(String name, String image, Map<String, Integer> groups) {
+        String cluster = cluster(name, image, groups);
+        return cluster.substring(cluster.indexOf("\nspec:\n") + "\nspec:\n".length()).replaceAll("(?m)^", "    ");
+    }
+
     /** A cluster: head plus worker groups given as name=replicas. */
     static String cluster(String name, String image, Map<String, Integer> groups) {
         StringBuilder y = new StringBuilder("""
