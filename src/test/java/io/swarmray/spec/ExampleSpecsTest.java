@@ -29,6 +29,7 @@ class ExampleSpecsTest {
             assertEquals(List.of(), parsed.allErrors(), f.toString());
             assertEquals(List.of(), parsed.allWarnings(), f.toString());
             parsed.services().forEach(s -> assertNotNull(s.service(), f.toString()));
+            parsed.jobs().forEach(j -> assertNotNull(j.job(), f.toString()));
         }
     }
 }
