@@ -3,10 +3,10 @@ package io.swarmray.rayjob;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayJob;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The cluster a RayJob made for itself, as a pure function of its spec and record: whether it is wanted now, and
@@ -15,7 +15,6 @@ import java.util.TreeMap;
 public final class JobClusters {
     /** The letters of Kubernetes' utilrand.String, which KubeRay's names use: no vowels, no 0 1 3. */
     static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private JobClusters() {
     }
@@ -45,11 +44,14 @@ public final class JobClusters {
         return spec.cluster().derived(name, labels, null);
     }
 
-    /** Five random characters, as KubeRay's {@code utilrand.String(5)}. */
+    /**
+     * Five random characters, as KubeRay's {@code utilrand.String(5)}. No generator in a static field: native-image
+     * would build it into the image with a fixed seed (and refuses to).
+     */
     static String suffix() {
         StringBuilder b = new StringBuilder(RayJob.SUFFIX_LENGTH);
         for (int i = 0; i < RayJob.SUFFIX_LENGTH; i++) {
-            b.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+            b.append(ALPHABET.charAt(ThreadLocalRandom.current().nextInt(ALPHABET.length())));
         }
         return b.toString();
     }
