@@ -8,7 +8,7 @@ error; every error prints click's usage lines and exits 2.
 import json
 import sys
 
-FLAG, INT, BOOL, STR, JSON, COUNT = "flag", "int", "bool", "str", "json", "count"
+FLAG, INT, FLOAT, BOOL, STR, JSON, COUNT = "flag", "int", "float", "bool", "str", "json", "count"
 
 # Ray 2.40's `ray start` options, and nothing else.
 START_OPTIONS = {
@@ -57,6 +57,11 @@ def convert(name, kind, value):
             return int(value)
         except ValueError:
             raise UsageError("Invalid value for '--%s': %r is not a valid integer." % (name, value))
+    if kind == FLOAT:
+        try:
+            return float(value)
+        except ValueError:
+            raise UsageError("Invalid value for '--%s': %r is not a valid float." % (name, value))
     if kind == BOOL:
         word = value.strip().lower()
         if word in TRUE_WORDS:
@@ -77,11 +82,20 @@ def convert(name, kind, value):
     return value
 
 
-def parse(argv, options):
-    """click's parser for long options (and -v). Returns {name: converted value}; raises UsageError."""
+def parse(argv, options, args=None):
+    """click's parser for long options (and -v). Returns {name: converted value}; raises UsageError.
+    With a list as `args`, the command takes arguments: they are appended to it, options may stand between
+    them (click's default), and every token after `--` is an argument."""
     out, i = {}, 0
     while i < len(argv):
         arg = argv[i]
+        if args is not None and arg == "--":
+            args.extend(argv[i + 1:])
+            break
+        if args is not None and (arg == "-" or not arg.startswith("-")):
+            args.append(arg)
+            i += 1
+            continue
         if arg in SHORT and SHORT[arg] in options:
             name, eq, value = SHORT[arg], "", ""
         elif arg.startswith("--") and len(arg) > 2:

@@ -6,7 +6,7 @@ import socket
 import sys
 import time
 
-from . import autoscaler, cli
+from . import autoscaler, cli, jobcli
 from .gcs import VERSION, env_num
 from .net import call, log, split_address
 from .node import Node, route_source
@@ -153,12 +153,13 @@ def detached_actor(argv):
 
 def main(argv):
     if not argv or argv[0] in ("-h", "--help"):
-        print("Usage: ray [OPTIONS] COMMAND [ARGS]...\n\nCommands:\n  health-check\n  start\n  status\n  stop")
+        print("Usage: ray [OPTIONS] COMMAND [ARGS]...\n\nCommands:\n  health-check\n  job\n  start\n  status\n  stop")
         return
     if argv[0] == "--version":
         print("ray, version %s" % VERSION)
         return
     commands = {"start": start, "health-check": health_check, "status": status, "kuberay-autoscaler": kuberay_autoscaler,
+                "job": jobcli.main,
                 "stop": lambda _: os.system("pkill -TERM -f 'ray start' >/dev/null 2>&1")}
     command = commands.get(argv[0])
     if command is None:

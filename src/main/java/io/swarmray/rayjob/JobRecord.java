@@ -27,6 +27,7 @@ public record JobRecord(String jobId, String clusterName, String deploymentStatu
 
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
     public static final String APP_FAILED = "AppFailed";
+    public static final String SUBMISSION_FAILED = "SubmissionFailed";
 
     public static JobRecord fresh() {
         return new JobRecord(null, null, NEW, "", "", "", null, null, 0, 0);

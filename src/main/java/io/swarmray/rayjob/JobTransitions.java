@@ -3,6 +3,7 @@ package io.swarmray.rayjob;
 import io.swarmray.spec.RayJob;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -29,11 +30,22 @@ public final class JobTransitions {
      * @param clusterReady  the cluster's status is ready
      * @param job           Ray's job record, or null
      * @param jobUnknown    Ray answered 404 for the job id
+     * @param submitter     K8sJobMode's submitter service, from its tasks
      */
-    public record Seen(boolean clusterExists, boolean clusterReady, RayJobInfo job, boolean jobUnknown) {
+    public record Seen(boolean clusterExists, boolean clusterReady, RayJobInfo job, boolean jobUnknown, Submitter.State submitter) {
+        public Seen(boolean clusterExists, boolean clusterReady, RayJobInfo job, boolean jobUnknown) {
+            this(clusterExists, clusterReady, job, jobUnknown, Submitter.State.NONE);
+        }
     }
 
-    public sealed interface Action permits CreateCluster, DeleteCluster, Submit {
+    public sealed interface Action permits CreateCluster, DeleteCluster, Submit, CreateSubmitter, DeleteSubmitter {
+    }
+
+    /** K8sJobMode: make the submitter service of {@code jobId} on {@code cluster}. */
+    public record CreateSubmitter(String jobId, String cluster) implements Action {
+    }
+
+    public record DeleteSubmitter() implements Action {
     }
 
     public record CreateCluster(String cluster) implements Action {
@@ -94,22 +106,41 @@ public final class JobTransitions {
         if (RayJob.INTERACTIVE_MODE.equals(spec.submissionMode()) && rec.jobId() == null) {
             return new Step(rec.with(JobRecord.WAITING), List.of(), Duration.ZERO);
         }
-        return new Step(rec.with(JobRecord.RUNNING), List.of(), Duration.ZERO);
+        return new Step(rec.with(JobRecord.RUNNING), k8s(spec) ? List.of(new CreateSubmitter(rec.jobId(), rec.clusterName())) : List.of(),
+                Duration.ZERO);
     }
 
-    /** Running ([K] :215-296): submit when Ray does not know the id (HTTPMode), copy Ray's status, end on a terminal one. */
+    /**
+     * Running ([K] :215-296): HTTPMode submits when Ray does not know the id; K8sJobMode keeps its submitter and fails
+     * with SubmissionFailed when it gave up before Ray had a verdict. Ray's status is copied; a terminal one ends the
+     * job (in K8sJobMode once the submitter is done too).
+     */
     private static Step running(RayJob spec, JobRecord rec, Seen seen, Instant now) {
         Step stop = suspendOrDeadline(spec, rec, now);
         if (stop != null) {
             return stop;
         }
-        if (seen.jobUnknown()) {
-            // K8sJobMode is submitted the same way until its submitter service is built (the reader warns of it)
-            return !RayJob.INTERACTIVE_MODE.equals(spec.submissionMode())
+        RayJobInfo job = seen.job();
+        if (k8s(spec)) {
+            if (seen.submitter() == Submitter.State.NONE) {
+                return new Step(rec, List.of(new CreateSubmitter(rec.jobId(), rec.clusterName())), REQUEUE);
+            }
+            boolean rayFailed = job != null && "FAILED".equals(job.status());
+            if (seen.submitter() == Submitter.State.FAILED && !rayFailed) {
+                JobRecord failed = new JobRecord(rec.jobId(), rec.clusterName(), JobRecord.FAILED,
+                        job == null ? rec.jobStatus() : job.status(),
+                        JobRecord.SUBMISSION_FAILED, "the submitter service " + Submitter.name(spec.name()) + " failed every attempt",
+                        rec.startTime(), now, rec.succeeded(), rec.failed() + 1);
+                return new Step(failed, List.of(), Duration.ZERO);
+            }
+            if (job != null && TERMINAL.contains(job.status()) && seen.submitter() == Submitter.State.ACTIVE) {
+                return new Step(rec, List.of(), REQUEUE); // KubeRay waits for the submitter Job to finish too
+            }
+        } else if (seen.jobUnknown()) {
+            return RayJob.HTTP_MODE.equals(spec.submissionMode())
                     ? new Step(rec, List.of(new Submit(rec.jobId(), rec.clusterName())), REQUEUE)
                     : new Step(rec, List.of(), REQUEUE);
         }
-        RayJobInfo job = seen.job();
         if (job == null) {
             return new Step(rec, List.of(), REQUEUE);
         }
@@ -144,10 +175,17 @@ public final class JobTransitions {
         return new Step(rec, List.of(new DeleteCluster(rec.clusterName())), REQUEUE);
     }
 
-    /** Retrying and Suspending ([K] :297-335): the job's own cluster goes first; then a fresh start, or Suspended. */
+    /** Retrying and Suspending ([K] :297-335): the submitter and the job's own cluster go first; then a fresh start, or Suspended. */
     private static Step clusterGone(RayJob spec, JobRecord rec, Seen seen, String then) {
+        List<Action> deletions = new ArrayList<>();
+        if (seen.submitter() != Submitter.State.NONE) {
+            deletions.add(new DeleteSubmitter());
+        }
         if (spec.clusterSelector() == null && seen.clusterExists()) {
-            return new Step(rec, List.of(new DeleteCluster(rec.clusterName())), REQUEUE);
+            deletions.add(new DeleteCluster(rec.clusterName()));
+        }
+        if (!deletions.isEmpty()) {
+            return new Step(rec, List.copyOf(deletions), REQUEUE);
         }
         JobRecord reset = new JobRecord(null, null, then, "", "", "", null, null, rec.succeeded(), rec.failed());
         return new Step(reset, List.of(), Duration.ZERO);
@@ -166,6 +204,10 @@ public final class JobTransitions {
             return new Step(failed, List.of(), Duration.ZERO);
         }
         return null;
+    }
+
+    private static boolean k8s(RayJob spec) {
+        return RayJob.K8S_JOB_MODE.equals(spec.submissionMode());
     }
 
     private static JobRecord withJobId(JobRecord rec, String jobId) {

@@ -91,8 +91,12 @@ public class RayJobApi {
         if (job.entrypointResources() != null && !job.entrypointResources().isEmpty()) {
             body.put("entrypoint_resources", job.entrypointResources());
         }
+        return json(body);
+    }
+
+    static String json(Object value) {
         try {
-            return JSON.writeValueAsString(body);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,10 @@
 package io.swarmray.rayjob;
 
+import io.swarmray.Config;
 import io.swarmray.head.HeadProbe;
 import io.swarmray.rayjob.JobTransitions.Action;
+import io.swarmray.rayjob.JobTransitions.CreateSubmitter;
+import io.swarmray.rayjob.JobTransitions.DeleteSubmitter;
 import io.swarmray.rayjob.JobTransitions.Seen;
 import io.swarmray.rayjob.JobTransitions.Step;
 import io.swarmray.rayjob.JobTransitions.Submit;
@@ -57,6 +60,8 @@ public class RayJobReconciler {
     HeadProbe head;
     @Inject
     RayJobApi ray;
+    @Inject
+    Config config;
 
     Clock clock = Clock.systemUTC();
 
@@ -92,12 +97,17 @@ public class RayJobReconciler {
                 break;
             }
         }
-        registry.publishDerived(SpecRegistry.jobKey(name), JobClusters.wanted(job, rec, clock.instant())).forEach(enqueue);
+        Map<String, RayCluster> wanted = JobClusters.wanted(job, rec, clock.instant());
+        registry.publishDerived(SpecRegistry.jobKey(name), wanted).forEach(enqueue);
+        if (wanted.isEmpty() && job.clusterSelector() == null) {
+            // it sits on the cluster network, which cannot go while a service uses it (KubeRay keeps its Job for the logs)
+            submitters(name).forEach(swarm::removeService);
+        }
         String clusterState = rec.clusterName() == null
                 ? null
                 : clusterStatuses.get(rec.clusterName()).map(ClusterStatus::state).orElse(null);
         statuses.put(JobStatusReport.build(spec, rec, clusterState, dashboardPort(rec), problems, clock.instant()));
-        return requeue == null || Duration.ZERO.equals(requeue) ? requeue == null ? null : JobTransitions.REQUEUE : requeue;
+        return Duration.ZERO.equals(requeue) ? JobTransitions.REQUEUE : requeue; // ZERO: the pass ran out of steps
     }
 
     private Seen observe(RayJob job, JobRecord rec, List<String> problems) {
@@ -107,19 +117,34 @@ public class RayJobReconciler {
         List<ObservedService> services = swarm.services(rec.clusterName());
         boolean exists = !services.isEmpty();
         boolean ready = clusterStatuses.get(rec.clusterName()).map(s -> READY.equals(s.state())).orElse(false);
+        Submitter.State submitter = RayJob.K8S_JOB_MODE.equals(job.submissionMode())
+                ? Submitter.state(!submitters(job.name()).isEmpty(), swarm.tasksLabelled(Submitter.LABEL, job.name()),
+                        job.submitterBackoffLimit(), clock.instant())
+                : Submitter.State.NONE;
         if (!JobRecord.RUNNING.equals(rec.deploymentStatus()) || rec.jobId() == null || !ready) {
-            return new Seen(exists, ready, null, false);
+            return new Seen(exists, ready, null, false, submitter);
         }
         try {
             RayJobApi.Answer got = ray.get(cluster(rec), headTask(rec.clusterName(), services), rec.jobId());
-            return new Seen(exists, ready, got.info(), got.unknown());
+            return new Seen(exists, ready, got.info(), got.unknown(), submitter);
         } catch (IllegalStateException | SwarmException e) {
             problems.add("cannot read job " + rec.jobId() + " from " + rec.clusterName() + ": " + e.getMessage());
-            return new Seen(exists, ready, null, false);
+            return new Seen(exists, ready, null, false, submitter);
         }
     }
 
     private void act(RayJob job, Action action, List<String> problems) {
+        if (action instanceof CreateSubmitter create) {
+            RayCluster cluster = cluster(create.cluster(), job);
+            swarm.createService(Submitter.desired(job, create.jobId(), create.cluster(),
+                    config.renderOptions().images().apply(cluster.head().template().container().image()), dashboardPort(cluster)));
+            LOG.infof("rayjob %s: created its submitter %s for %s", job.name(), Submitter.name(job.name()), create.jobId());
+            return;
+        }
+        if (action instanceof DeleteSubmitter) {
+            submitters(job.name()).forEach(swarm::removeService);
+            return;
+        }
         if (!(action instanceof Submit submit)) {
             return; // creating and deleting the cluster is what publishing the wanted clusters does
         }
@@ -156,7 +181,9 @@ public class RayJobReconciler {
                     "the RayJob was deleted", stored.startTime(), stored.endTime(), stored.succeeded(), stored.failed()));
         }
         registry.publishDerived(key, Map.of()).forEach(enqueue);
-        List<ObservedService> owned = swarm.services(null).stream().filter(s -> name.equals(Labels.rayJobOwner(s.labels()))).toList();
+        submitters(name).forEach(swarm::removeService);
+        List<ObservedService> owned = swarm.services(null).stream()
+                .filter(s -> name.equals(Labels.rayJobOwner(s.labels())) && s.label(Labels.CLUSTER) != null).toList();
         if (!owned.isEmpty()) {
             owned.stream().map(s -> s.label(Labels.CLUSTER)).distinct().forEach(enqueue);
             return JobTransitions.REQUEUE;
@@ -219,8 +246,15 @@ public class RayJobReconciler {
             return null;
         }
         ClusterSpec c = registry.cluster(rec.clusterName());
-        return c == null || c.spec() == null
-                ? null
-                : RayStartCommand.intParam(c.spec().head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+        return c == null || c.spec() == null ? null : dashboardPort(c.spec());
+    }
+
+    private static int dashboardPort(RayCluster cluster) {
+        return RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+    }
+
+    /** The job's submitter services (one, or none). */
+    private List<ObservedService> submitters(String job) {
+        return swarm.services(null).stream().filter(s -> job.equals(s.label(Submitter.LABEL))).toList();
     }
 }

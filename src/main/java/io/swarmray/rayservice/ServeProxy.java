@@ -75,7 +75,7 @@ public final class ServeProxy {
                 10_000_000_000L, List.of(), List.of(),
                 new DesiredService.Rollout(1, 2_000_000_000L, service.publishedPort() > 0 ? "stop-first" : "start-first", "rollback",
                         5_000_000_000L),
-                List.of(), false, List.of(), List.of()).withHashLabel();
+                List.of(), null, List.of(), List.of()).withHashLabel();
         List<String> env = List.of(withoutSlot.env().get(0), ACTIVE_SLOT_ENV + "=" + slot);
         return new DesiredService(withoutSlot.name(), withoutSlot.labels(), image, withoutSlot.command(), withoutSlot.args(), env,
                 withoutSlot.mounts(), withoutSlot.resources(), withoutSlot.placement(), withoutSlot.replicas(), withoutSlot.network(),

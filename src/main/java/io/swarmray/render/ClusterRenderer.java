@@ -89,7 +89,7 @@ public final class ClusterRenderer {
                 healthCheck(g), STOP_GRACE, extraNetworks(cluster, g), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
                         g.rollout().failureAction(), g.rollout().monitorNanos()),
-                c.capabilities(), false, Autoscaler.files(access), Autoscaler.hosts(access));
+                c.capabilities(), null, Autoscaler.files(access), Autoscaler.hosts(access));
         return s.withHashLabel();
     }
 

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  *                      network where the tasks also answer to an alias ({@link #withAlias})
  * @param secrets       Swarm secrets (by name) mounted at /run/secrets/NAME
  * @param capabilities  Linux capabilities added to the container (only what the operator's policy allows)
- * @param runOnce       a job rather than a Ray node: restarted only when it fails, {@link RedisCleanup#ATTEMPTS} times
+ * @param runOnce       a job rather than a Ray node, or null
  * @param files         operator-made Swarm secrets and configs mounted at absolute paths (the autoscaler's credentials)
  * @param hosts         extra /etc/hosts entries, "IP NAME" (IP may be Docker's {@code host-gateway})
  */
@@ -22,7 +22,16 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
         Placement placement, int replicas, String network, List<String> networkAliases,
         List<PublishedPort> ports, HealthCheck healthCheck, long stopGracePeriodNanos,
         List<String> extraNetworks, List<String> secrets, Rollout rollout,
-        List<String> capabilities, boolean runOnce, List<FileMount> files, List<String> hosts) {
+        List<String> capabilities, RunOnce runOnce, List<FileMount> files, List<String> hosts) {
+
+    /**
+     * A task that runs to its end: restarted only when it fails, at most {@code retries} times.
+     *
+     * @param swarmJob a Swarm {@code replicated-job} service (shown as such by {@code docker service ls}); otherwise a
+     *                 replicated service of one task that Swarm leaves alone once it completed
+     */
+    public record RunOnce(int retries, boolean swarmJob) {
+    }
 
     /** A Swarm secret or config (by name) that the operator creates, mounted read-only at {@code target}. */
     public record FileMount(boolean secret, String name, String target) {

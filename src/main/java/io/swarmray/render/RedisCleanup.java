@@ -111,7 +111,7 @@ public final class RedisCleanup {
                 new Resources(0, 0, 0, 0, new TreeMap<>()), new Placement(List.of(), List.of(), 0), 1, Names.network(cluster),
                 List.of(), List.of(), new HealthCheck(List.of("NONE"), 0, 0, 0, 0), Duration.ofSeconds(5).toNanos(),
                 networks.isEmpty() ? List.of() : Arrays.asList(networks.split(",")), secret == null ? List.of() : List.of(secret),
-                new Rollout(1, 0, "stop-first", "pause", 0), List.of(), true, List.of(), List.of());
+                new Rollout(1, 0, "stop-first", "pause", 0), List.of(), new DesiredService.RunOnce(ATTEMPTS, false), List.of(), List.of());
         return s.withHashLabel();
     }
 }

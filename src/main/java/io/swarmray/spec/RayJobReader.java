@@ -64,7 +64,7 @@ final class RayJobReader {
                 : r.integer(submitter.get("backoffLimit"), "spec.submitterConfig.backoffLimit", RayJob.DEFAULT_SUBMITTER_BACKOFF_LIMIT, 0,
                         Integer.MAX_VALUE);
         if (spec.get("submitterPodTemplate") != null) {
-            r.warn("spec.submitterPodTemplate", "is not used: no submitter service is made (K8sJobMode runs as HTTPMode)");
+            r.warn("spec.submitterPodTemplate", "is not used: the submitter runs in the head's image");
         }
         boolean suspend = r.bool(spec.get("suspend"), "spec.suspend", false);
         String selected = clusterSelector(spec.get("clusterSelector"));
@@ -114,12 +114,10 @@ final class RayJobReader {
 
     private String submissionMode(Object v) {
         String mode = r.string(v, "spec.submissionMode");
-        if (mode == null || RayJob.K8S_JOB_MODE.equals(mode)) {
-            r.warn("spec.submissionMode", (mode == null ? "is K8sJobMode (KubeRay's default), which" : "K8sJobMode")
-                    + " this version runs as HTTPMode: the operator submits the job to Ray itself; no submitter service is made");
+        if (mode == null) {
             return RayJob.K8S_JOB_MODE;
         }
-        if (List.of(RayJob.HTTP_MODE, RayJob.INTERACTIVE_MODE).contains(mode)) {
+        if (List.of(RayJob.K8S_JOB_MODE, RayJob.HTTP_MODE, RayJob.INTERACTIVE_MODE).contains(mode)) {
             return mode;
         }
         r.error("spec.submissionMode", "'" + FieldReader.abbreviate(mode) + "' is not K8sJobMode, HTTPMode or InteractiveMode");

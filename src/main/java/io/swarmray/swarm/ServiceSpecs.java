@@ -30,7 +30,6 @@ import com.github.dockerjava.api.model.UpdateOrder;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.DesiredService.FileMount;
 import io.swarmray.render.Labels;
-import io.swarmray.render.RedisCleanup;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +43,7 @@ final class ServiceSpecs {
      * tmpfs, seen by no other container.
      */
     static final long SECRET_MODE = 0444L;
+    static final long RUN_ONCE_RESTART_DELAY = 5_000_000_000L;
 
     private ServiceSpecs() {
     }
@@ -76,22 +76,23 @@ final class ServiceSpecs {
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
                 .withResources(resources(s.resources()))
-                .withRestartPolicy(s.runOnce()
-                        ? new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ON_FAILURE).withDelay(5_000_000_000L)
-                                .withMaxAttempts((long) RedisCleanup.ATTEMPTS)
-                        : new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L))
+                .withRestartPolicy(restartPolicy(s.runOnce()))
                 .withPlacement(placement(s.placement()))
                 .withNetworks(Stream.concat(
                         Stream.of(new NetworkAttachmentConfig().withTarget(s.network()).withAliases(s.networkAliases())),
                         s.extraNetworks().stream().map(ServiceSpecs::attachment)).toList())
                 .withForceUpdate(forceUpdate);
+        boolean swarmJob = s.runOnce() != null && s.runOnce().swarmJob();
+        // Swarm refuses a job with an update config ("Jobs may not have an update config"): a job is replaced, not updated
         return new ServiceSpec()
                 .withName(s.name())
                 .withLabels(labels)
                 .withTaskTemplate(task)
-                .withUpdateConfig(update(s.rollout(), true))
-                .withRollbackConfig(update(s.rollout(), false))
-                .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
+                .withUpdateConfig(swarmJob ? null : update(s.rollout(), true))
+                .withRollbackConfig(swarmJob ? null : update(s.rollout(), false))
+                .withMode(swarmJob
+                        ? new ServiceModeWithJobs(1)
+                        : new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
                 .withEndpointSpec(new EndpointSpec().withMode(EndpointResolutionMode.DNSRR).withPorts(s.ports().stream()
                         .map(p -> new PortConfig().withTargetPort(p.target()).withPublishedPort(p.published())
                                 .withPublishMode(PortConfig.PublishMode.host)
@@ -182,6 +183,33 @@ final class ServiceSpecs {
         @JsonProperty("CapabilityAdd")
         @JsonInclude(JsonInclude.Include.NON_NULL)
         List<String> capabilityAdd;
+    }
+
+    /** docker-java's ServiceModeConfig lacks Swarm's job modes (API 1.41); Jackson writes the subclass's field too. */
+    static final class ServiceModeWithJobs extends ServiceModeConfig {
+        private static final long serialVersionUID = 1L;
+        @JsonProperty("ReplicatedJob")
+        Map<String, Long> replicatedJob;
+
+        /** A replicated job that completes once. */
+        ServiceModeWithJobs(long completions) {
+            replicatedJob = Map.of("MaxConcurrent", 1L, "TotalCompletions", completions);
+        }
+    }
+
+    /**
+     * A Ray node is restarted whatever ends it; a run-once task only when it fails, {@code retries} times (Swarm's
+     * MaxAttempts counts restarts; 0 would mean no limit, so no retry is condition none).
+     */
+    private static ServiceRestartPolicy restartPolicy(DesiredService.RunOnce runOnce) {
+        if (runOnce == null) {
+            return new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY).withDelay(0L);
+        }
+        if (runOnce.retries() == 0) {
+            return new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE);
+        }
+        return new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ON_FAILURE).withDelay(RUN_ONCE_RESTART_DELAY)
+                .withMaxAttempts((long) runOnce.retries());
     }
 
     /** docker-java's ServicePlacement lacks Swarm's placement preferences; Jackson writes the subclass's field too. */

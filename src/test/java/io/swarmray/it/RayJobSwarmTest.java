@@ -33,6 +33,10 @@ class RayJobSwarmTest {
     DockerClient docker;
 
     static String job(String name, String entrypoint, String extraSpec) {
+        return job(name, "HTTPMode", entrypoint, extraSpec);
+    }
+
+    static String job(String name, String mode, String entrypoint, String extraSpec) {
         String clusterSpec = SwarmFixture.nestedClusterSpec(name, SwarmFixture.IMAGE, Map.of("cpu", 0));
         return """
                 apiVersion: ray.io/v1
@@ -41,11 +45,11 @@ class RayJobSwarmTest {
                   name: %s
                   labels: {swarmray-it: "true"}
                 spec:
-                  submissionMode: HTTPMode
+                  submissionMode: %s
                   entrypoint: %s
                   metadata: {suite: it}
                 %s  rayClusterSpec:
-                """.formatted(name, entrypoint, extraSpec) + clusterSpec;
+                """.formatted(name, mode, entrypoint, extraSpec) + clusterSpec;
     }
 
     static JsonPath jobStatus(String name) {
@@ -60,8 +64,8 @@ class RayJobSwarmTest {
     @Test
     void jobsSucceedFailAndRetryMissTheirDeadlineAndStopWhenTheirFileGoes() throws Exception {
         writeSpec("itjobshared.yaml", SwarmFixture.cluster("itjobshared", SwarmFixture.IMAGE, Map.of("cpu", 0)));
-        writeSpec("itjobok.yaml", job("itjobok", "\"echo hello from $RAY_ADDRESS\"",
-                "  shutdownAfterJobFinishes: true\n  ttlSecondsAfterFinished: 5\n"));
+        writeSpec("itjobok.yaml", job("itjobok", "K8sJobMode", "\"echo hello from a submitter\"",
+                "  shutdownAfterJobFinishes: true\n  ttlSecondsAfterFinished: 20\n"));
         writeSpec("itjobfail.yaml", job("itjobfail", "\"echo boom; exit 3\"", "  shutdownAfterJobFinishes: true\n  backoffLimit: 1\n"));
         writeSpec("itjobpause.yaml", job("itjobpause", "\"echo started; sleep 600\"", "  shutdownAfterJobFinishes: true\n"));
         writeSpec("itjoblate.yaml", job("itjoblate", "\"sleep 600\"",
@@ -78,8 +82,14 @@ class RayJobSwarmTest {
                   clusterSelector: {ray.io/cluster: itjobshared}
                 """);
 
-        // success: SUCCEEDED, then the cluster goes after the TTL while the outcome stays readable
+        // success in K8sJobMode: a replicated-job service ran KubeRay's submitter line and completed; Ray ran the job once;
+        // then the cluster goes after the TTL (the submitter with it) while the outcome stays readable
         JsonPath ok = awaitJob("itjobok", "Complete", Duration.ofSeconds(120));
+        assertTrue(
+                SwarmFixture.cli("service", "inspect", "itjobok-submitter", "--format", "{{json .Spec.Mode}}").contains("ReplicatedJob"));
+        assertEquals("complete\n", SwarmFixture.cli("service", "ps", "itjobok-submitter", "--format", "{{.CurrentState}}")
+                .replaceAll("(?m) .*$", "").toLowerCase());
+        assertEquals(ok.getString("status.jobId") + "=SUCCEEDED", rayJobs(ok.getString("status.rayClusterName")));
         assertEquals("SUCCEEDED", ok.getString("status.jobStatus"), ok.prettify());
         assertEquals(1, ok.getInt("status.succeeded"));
         String okCluster = ok.getString("status.rayClusterName");

@@ -46,7 +46,8 @@ class ReflectConfigTest {
     static final Pattern CALL = Pattern.compile("docker\\.(\\w+Cmd)\\(");
     static final List<String> OTHER_ROOTS = List.of("com.github.dockerjava.core.DockerConfigFile",
             "com.github.dockerjava.core.DockerContextMetaFile", "io.swarmray.swarm.ServiceSpecs$ContainerSpecWithCapabilities",
-            "io.swarmray.swarm.ServiceSpecs$PlacementWithPreferences", "io.swarmray.swarm.ServiceSpecs$ReservationsWithGeneric");
+            "io.swarmray.swarm.ServiceSpecs$PlacementWithPreferences", "io.swarmray.swarm.ServiceSpecs$ReservationsWithGeneric",
+            "io.swarmray.swarm.ServiceSpecs$ServiceModeWithJobs");
 
     /** The DockerClient methods our main code calls. */
     static TreeSet<String> calledCommands() throws IOException {

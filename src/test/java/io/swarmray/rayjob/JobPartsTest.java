@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayJob;
 import io.swarmray.spec.SpecRegistry;
+import io.swarmray.swarm.ObservedTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -108,5 +111,46 @@ class JobPartsTest {
         assertEquals(Set.of(key), registry.remove("specs/job.yaml"));
         assertEquals(null, registry.job("rayjob-sample"));
         assertEquals(false, registry.undecided(key));
+    }
+
+    static ObservedTask task(String state, String timestamp) {
+        return new ObservedTask("t-" + state + timestamp, "svc", null, 1, "node", state, "running", "", null, timestamp, timestamp, null,
+                List.of(), List.of());
+    }
+
+    @Test
+    void theSubmitterRunsKubeRaysLineInTheHeadsImageAndItsTasksTellHowItWent() {
+        RayJob j = JobTransitionsTest.job("""
+                  metadata: {owner: team-a}
+                  entrypointNumCpus: 0.5
+                """);
+        String address = Submitter.address("c1", 8265);
+        assertEquals("http://c1-head:8265", address);
+        assertEquals("if ray job status --address http://c1-head:8265 id-1 >/dev/null 2>&1 ; then ray job logs --address "
+                + "http://c1-head:8265 --follow id-1 ; else ray job submit --address http://c1-head:8265 --runtime-env-json "
+                + "'{\"env_vars\":{\"counter_name\":\"test_counter\"}}' --metadata-json '{\"owner\":\"team-a\"}' --submission-id id-1 "
+                + "--entrypoint-num-cpus 0.500000 -- python /home/ray/samples/sample_code.py ; fi", Submitter.line(j, "id-1", address));
+        DesiredService d = Submitter.desired(j, "id-1", "c1", "rayproject/ray:2.40.0", 8265);
+        assertEquals("rayjob-sample-submitter", d.name());
+        assertEquals("rayproject/ray:2.40.0", d.image());
+        assertEquals("c1-net", d.network());
+        assertEquals(new DesiredService.RunOnce(RayJob.DEFAULT_SUBMITTER_BACKOFF_LIMIT, true), d.runOnce());
+        assertEquals(List.of("PYTHONUNBUFFERED=1", "RAY_DASHBOARD_ADDRESS=c1-head:8265", "RAY_JOB_SUBMISSION_ID=id-1"), d.env());
+        assertEquals("rayjob-sample", d.labels().get(Submitter.LABEL));
+        assertEquals("rayjob/rayjob-sample", Labels.ownerKey(d.labels()));
+
+        Instant now = Instant.parse("2026-12-02T10:01:00Z");
+        assertEquals(Submitter.State.NONE, Submitter.state(false, List.of(), 2, now));
+        assertEquals(Submitter.State.ACTIVE, Submitter.state(true, List.of(), 2, now));
+        assertEquals(Submitter.State.SUCCEEDED,
+                Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:00Z"), task("complete", "2026-12-02T10:00:30Z")), 2, now));
+        assertEquals(Submitter.State.ACTIVE, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:50Z")), 2, now),
+                "Swarm restarts it 5 s after a failure");
+        assertEquals(Submitter.State.FAILED, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:58Z"),
+                task("failed", "2026-12-02T10:00:59Z"), task("failed", "2026-12-02T10:01:00Z")), 2, now), "retries + 1 attempts failed");
+        assertEquals(Submitter.State.FAILED, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:30Z")), 2, now),
+                "no replacement 20 s after the last failure");
+        assertEquals(Submitter.State.ACTIVE, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:30Z"),
+                task("running", "2026-12-02T10:00:36Z")), 2, now));
     }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.swarmray.rayjob.JobTransitions.CreateCluster;
+import io.swarmray.rayjob.JobTransitions.CreateSubmitter;
 import io.swarmray.rayjob.JobTransitions.DeleteCluster;
+import io.swarmray.rayjob.JobTransitions.DeleteSubmitter;
 import io.swarmray.rayjob.JobTransitions.RayJobInfo;
 import io.swarmray.rayjob.JobTransitions.Seen;
 import io.swarmray.rayjob.JobTransitions.Step;
@@ -169,11 +171,38 @@ class JobTransitionsTest {
         assertEquals(List.of(), step(given, running, READY_UNKNOWN_JOB, T0).actions());
     }
 
+    static Seen k8s(String status, Submitter.State submitter) {
+        return new Seen(true, true, status == null ? null : new RayJobInfo(status, status + " message"), status == null, submitter);
+    }
+
     @Test
-    void k8sJobModeIsSubmittedByTheOperatorUntilItsSubmitterServiceExists() {
-        RayJob spec = RayJobReaderTest.job(RayJobReaderTest.SAMPLE);
+    void k8sJobModeHasItsSubmitterSubmitAndEndsOnlyOnceTheSubmitterIsDone() {
+        RayJob spec = RayJobReaderTest.job(RayJobReaderTest.withSpec(RayJobReaderTest.SAMPLE, "  backoffLimit: 1\n"));
         assertEquals(RayJob.K8S_JOB_MODE, spec.submissionMode());
-        JobRecord rec = running(spec);
-        assertEquals(List.of(new Submit(rec.jobId(), rec.clusterName())), step(spec, rec, READY_UNKNOWN_JOB, T0.plusSeconds(11)).actions());
+        Step init = step(spec, step(spec, JobRecord.fresh(), NOTHING, T0).next(), NOTHING, T0);
+        Step ready = step(spec, init.next(), k8s(null, Submitter.State.NONE), T0.plusSeconds(10));
+        assertEquals(JobRecord.RUNNING, ready.next().deploymentStatus());
+        JobRecord rec = ready.next();
+        assertEquals(List.of(new CreateSubmitter(rec.jobId(), rec.clusterName())), ready.actions());
+        // Ray does not know the id yet: the submitter will submit it; the operator never does
+        assertEquals(List.of(), step(spec, rec, k8s(null, Submitter.State.ACTIVE), T0.plusSeconds(11)).actions());
+        assertEquals(List.of(new CreateSubmitter(rec.jobId(), rec.clusterName())),
+                step(spec, rec, k8s(null, Submitter.State.NONE), T0.plusSeconds(11)).actions(), "a lost submitter is made again");
+        // Ray's verdict waits for the submitter to finish, as KubeRay waits for its Job
+        assertEquals(rec, step(spec, rec, k8s("SUCCEEDED", Submitter.State.ACTIVE), T0.plusSeconds(12)).next());
+        assertEquals(JobRecord.COMPLETE, step(spec, rec, k8s("SUCCEEDED", Submitter.State.SUCCEEDED), T0.plusSeconds(12)).next()
+                .deploymentStatus());
+        // the submitter gave up before Ray had a verdict: SubmissionFailed; with Ray's FAILED: AppFailed
+        JobRecord submission = step(spec, rec, k8s(null, Submitter.State.FAILED), T0.plusSeconds(13)).next();
+        assertEquals(JobRecord.FAILED, submission.deploymentStatus());
+        assertEquals(JobRecord.SUBMISSION_FAILED, submission.reason());
+        assertEquals(1, submission.failed());
+        assertEquals(JobRecord.APP_FAILED, step(spec, rec, k8s("FAILED", Submitter.State.FAILED), T0.plusSeconds(13)).next().reason());
+        // a retry deletes the submitter with the cluster, then starts afresh
+        JobRecord retrying = step(spec, submission, k8s(null, Submitter.State.FAILED), T0.plusSeconds(14)).next();
+        assertEquals(JobRecord.RETRYING, retrying.deploymentStatus());
+        assertEquals(List.of(new DeleteSubmitter(), new DeleteCluster(rec.clusterName())),
+                step(spec, retrying, k8s(null, Submitter.State.FAILED), T0.plusSeconds(15)).actions());
+        assertEquals(JobRecord.NEW, step(spec, retrying, NOTHING, T0.plusSeconds(16)).next().deploymentStatus());
     }
 }

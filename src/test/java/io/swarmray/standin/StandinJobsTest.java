@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,5 +129,57 @@ class StandinJobsTest {
         assertEquals("{\"stopped\": false}", head.send("POST", "/api/jobs/long/stop", null).body());
         assertEquals("{\"deleted\": true}", head.send("DELETE", "/api/jobs/long", null).body());
         assertEquals(404, head.get(head.dashboard, "/api/jobs/long").statusCode());
+    }
+
+    /** The stand-in's `ray` as a process, with its directory first on the PATH (as `ray` is in Ray's image). */
+    private Run ray(String... command) throws Exception {
+        Path dir = Path.of("deploy/ray-standin").toAbsolutePath();
+        if (command[0].equals("ray")) {
+            command[0] = dir.resolve("ray").toString();
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out);
+    }
+
+    record Run(int code, String out) {
+    }
+
+    @Test
+    void kubeRaysSubmitterLineSubmitsOnceTailsTheLogAndExitsAsRaysCliDoes() throws Exception {
+        String address = "http://127.0.0.1:" + head.dashboard;
+        // KubeRay's K8sJobMode command ([K] common/job.go), run twice as a retried submitter would run it
+        String line = "if ray job status --address " + address + " c1 >/dev/null 2>&1 ; then ray job logs --address " + address
+                + " --follow c1 ; else ray job submit --address " + address + " --metadata-json '{\"a\":\"b\"}' --submission-id c1"
+                + " --entrypoint-num-cpus 0.5 -- echo hi from c1 ; fi";
+        Run first = ray("bash", "-c", line);
+        assertEquals(0, first.code(), first.out());
+        assertTrue(first.out().contains("Job 'c1' submitted successfully"), first.out());
+        assertTrue(first.out().contains("hi from c1\n"), first.out());
+        assertTrue(first.out().contains("Job 'c1' succeeded"), first.out());
+        Run again = ray("bash", "-c", line);
+        assertEquals(0, again.code(), again.out());
+        assertEquals("hi from c1\n", again.out(), "the second run only follows the log");
+        assertEquals(1, JsonPath.from(head.get(head.dashboard, "/api/jobs/").body()).getList("$").size());
+        assertEquals("b", job("c1").getString("metadata.a"));
+        assertEquals("echo hi from c1", job("c1").getString("entrypoint"));
+
+        Run failed = ray("ray", "job", "submit", "--address", address, "--submission-id", "c2", "--", "sh", "-c", "'exit 3'");
+        assertEquals(1, failed.code(), "submit exits 1 when the job FAILED (Ray >= 2.7): " + failed.out());
+        assertTrue(failed.out().contains("Status message: Job entrypoint command failed with exit code 3"), failed.out());
+        Run logs = ray("ray", "job", "logs", "--address", address, "c2");
+        assertEquals(0, logs.code(), "ray job logs exits 0 whatever the job did");
+        Run unknown = ray("ray", "job", "status", "--address", address, "nope");
+        assertEquals(1, unknown.code(), unknown.out());
+        assertTrue(unknown.out().contains("Job nope does not exist"), unknown.out());
+        Run badOption = ray("ray", "job", "submit", "--address", address, "--follow", "--", "true");
+        assertEquals(2, badOption.code());
+        assertTrue(badOption.out().endsWith("Error: No such option: --follow\n"), badOption.out());
+        Run badFloat = ray("ray", "job", "submit", "--address", address, "--entrypoint-num-cpus", "one", "--", "true");
+        assertEquals(2, badFloat.code());
+        assertTrue(badFloat.out().contains("Invalid value for '--entrypoint-num-cpus': 'one' is not a valid float."), badFloat.out());
     }
 }
