@@ -255,6 +255,6 @@ public class RayJobReconciler {
 
     /** The job's submitter services (one, or none). */
     private List<ObservedService> submitters(String job) {
-        return swarm.services(null).stream().filter(s -> job.equals(s.label(Submitter.LABEL))).toList();
+        return swarm.servicesLabelled(Submitter.LABEL, job);
     }
 }

@@ -61,7 +61,18 @@ public class SwarmClient {
 
     /** Owned services of one cluster, or of all clusters when {@code cluster} is null: one call. */
     public List<ObservedService> services(String cluster) {
-        return call("list services", () -> docker.listServicesCmd().withLabelFilter(owned(cluster)).exec().stream()
+        return services(owned(cluster));
+    }
+
+    /** Owned services that carry {@code key=value} (e.g. a RayJob's submitter): one call, filtered by Swarm. */
+    public List<ObservedService> servicesLabelled(String key, String value) {
+        Map<String, String> filter = owned(null);
+        filter.put(key, value);
+        return services(filter);
+    }
+
+    private List<ObservedService> services(Map<String, String> labelFilter) {
+        return call("list services", () -> docker.listServicesCmd().withLabelFilter(labelFilter).exec().stream()
                 .map(SwarmClient::observed).toList());
     }
 
