@@ -118,7 +118,8 @@ public class RayJobReconciler {
         boolean exists = !services.isEmpty();
         boolean ready = clusterStatuses.get(rec.clusterName()).map(s -> READY.equals(s.state())).orElse(false);
         Submitter.State submitter = RayJob.K8S_JOB_MODE.equals(job.submissionMode())
-                ? Submitter.state(!submitters(job.name()).isEmpty(), swarm.tasksLabelled(Submitter.LABEL, job.name()),
+                ? Submitter.state(submitters(job.name()).stream().map(ObservedService::id).findFirst().orElse(null),
+                        swarm.tasksLabelled(Submitter.LABEL, job.name()),
                         job.submitterBackoffLimit(), clock.instant())
                 : Submitter.State.NONE;
         if (!JobRecord.RUNNING.equals(rec.deploymentStatus()) || rec.jobId() == null || !ready) {

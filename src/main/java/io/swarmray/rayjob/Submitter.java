@@ -9,10 +9,10 @@ import io.swarmray.render.DesiredService.RunOnce;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.Names;
 import io.swarmray.spec.RayJob;
+import io.swarmray.status.Instants;
 import io.swarmray.swarm.ObservedTask;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,11 +97,16 @@ public final class Submitter {
     /**
      * From the submitter's tasks: SUCCEEDED once one completed; FAILED once {@code retries} + 1 failed, or when the last
      * failure is {@link #GAVE_UP_AFTER} old with nothing after it (Swarm gave up sooner than counted); else ACTIVE.
+     * Only the tasks of {@code serviceId} count: Swarm keeps the completed tasks of a removed job service, and a job's
+     * earlier submitter (a retry, or a run before the file was deleted and written again) carries the same label.
+     *
+     * @param serviceId the submitter service's id, null when there is none
      */
-    static State state(boolean exists, List<ObservedTask> tasks, int retries, Instant now) {
-        if (!exists) {
+    static State state(String serviceId, List<ObservedTask> allTasks, int retries, Instant now) {
+        if (serviceId == null) {
             return State.NONE;
         }
+        List<ObservedTask> tasks = allTasks.stream().filter(t -> serviceId.equals(t.serviceId())).toList();
         if (tasks.stream().anyMatch(t -> "complete".equals(t.state()))) {
             return State.SUCCEEDED;
         }
@@ -110,16 +115,9 @@ public final class Submitter {
             return State.FAILED;
         }
         boolean live = tasks.stream().anyMatch(t -> !t.ended());
-        Instant lastFailure = failed.stream().map(t -> time(t.timestamp())).filter(t -> t != null).max(Instant::compareTo).orElse(null);
+        Instant lastFailure = failed.stream().map(t -> Instants.parseOrNull(t.timestamp())).filter(t -> t != null).max(Instant::compareTo)
+                .orElse(null);
         return !live && lastFailure != null && !now.isBefore(lastFailure.plus(GAVE_UP_AFTER)) ? State.FAILED : State.ACTIVE;
-    }
-
-    private static Instant time(String iso) {
-        try {
-            return iso == null ? null : Instant.parse(iso);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private static String quoted(String s) {

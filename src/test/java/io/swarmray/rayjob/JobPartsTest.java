@@ -140,17 +140,22 @@ class JobPartsTest {
         assertEquals("rayjob/rayjob-sample", Labels.ownerKey(d.labels()));
 
         Instant now = Instant.parse("2026-12-02T10:01:00Z");
-        assertEquals(Submitter.State.NONE, Submitter.state(false, List.of(), 2, now));
-        assertEquals(Submitter.State.ACTIVE, Submitter.state(true, List.of(), 2, now));
+        assertEquals(Submitter.State.NONE, Submitter.state(null, List.of(), 2, now));
+        assertEquals(Submitter.State.ACTIVE, Submitter.state("svc", List.of(), 2, now));
         assertEquals(Submitter.State.SUCCEEDED,
-                Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:00Z"), task("complete", "2026-12-02T10:00:30Z")), 2, now));
-        assertEquals(Submitter.State.ACTIVE, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:50Z")), 2, now),
+                Submitter.state("svc", List.of(task("failed", "2026-12-02T10:00:00Z"), task("complete", "2026-12-02T10:00:30Z")), 2, now));
+        assertEquals(Submitter.State.ACTIVE, Submitter.state("svc", List.of(task("failed", "2026-12-02T10:00:50Z")), 2, now),
                 "Swarm restarts it 5 s after a failure");
-        assertEquals(Submitter.State.FAILED, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:58Z"),
+        assertEquals(Submitter.State.FAILED, Submitter.state("svc", List.of(task("failed", "2026-12-02T10:00:58Z"),
                 task("failed", "2026-12-02T10:00:59Z"), task("failed", "2026-12-02T10:01:00Z")), 2, now), "retries + 1 attempts failed");
-        assertEquals(Submitter.State.FAILED, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:30Z")), 2, now),
+        assertEquals(Submitter.State.FAILED, Submitter.state("svc", List.of(task("failed", "2026-12-02T10:00:30Z")), 2, now),
                 "no replacement 20 s after the last failure");
-        assertEquals(Submitter.State.ACTIVE, Submitter.state(true, List.of(task("failed", "2026-12-02T10:00:30Z"),
+        assertEquals(Submitter.State.ACTIVE, Submitter.state("svc", List.of(task("failed", "2026-12-02T10:00:30Z"),
                 task("running", "2026-12-02T10:00:36Z")), 2, now));
+        ObservedTask earlierSubmitters = new ObservedTask("t-old", "removed-svc", null, 1, "node", "complete", "complete", "", null,
+                "2026-12-02T10:00:10Z", "2026-12-02T10:00:09Z", null, List.of(), List.of());
+        assertEquals(Submitter.State.ACTIVE,
+                Submitter.state("svc", List.of(earlierSubmitters, task("running", "2026-12-02T10:00:36Z")), 2, now),
+                "a removed submitter's completed task, which Swarm keeps, is not this one's");
     }
 }
