@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README): on a Debian machine, as root, from nothing.
-#   installs what is missing (JDK 17, Maven, docker.io, debootstrap), starts dockerd and a
+#   installs what is missing (JDK 17, Maven, docker.io, debootstrap, prometheus), starts dockerd and a
 #   single-node swarm if needed, builds the test images (cached), removes what an earlier test run
 #   left on the swarm, brings up the three-node lab (deploy/testbed/lab.sh), then runs every unit and
 #   integration test with Maven: *Test in the test phase, *IT (against the packaged operator) after packaging;
@@ -21,6 +21,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)     # the swarmray CLI 
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)             # native-image links with the system C toolchain
 [[ -e /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)         # the three-node lab
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus) # promtool checks deploy/prometheus (PrometheusFilesTest)
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

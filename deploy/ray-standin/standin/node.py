@@ -11,6 +11,7 @@ import threading
 import time
 
 from . import autoscaler
+from . import metrics as ray_metrics
 from . import serve as ray_serve
 from .gcs import VERSION, Gcs, env_num
 from .jobs import JobApi
@@ -167,14 +168,23 @@ class Node:
             # `ray start --head` runs Ray's monitor unless --no-monitor; without an autoscaling config it only
             # reports (monitor.py:219-240).
             threading.Thread(target=autoscaler.read_only_monitor, args=(self.gcs_port, self.stop), daemon=True).start()
-        http_server("0.0.0.0", o.get("metrics-export-port", 8080),
-                    {"/metrics": lambda _: (200, "ray_standin_node_up{node_id=\"%s\"} 1\n" % self.node_id)})
+        sampler = ray_metrics.Sampler(self.resources.get("CPU", 0))
+        http_server("0.0.0.0", o.get("metrics-export-port", 8080), {"/metrics": lambda _: (200, self.metrics(sampler))})
         log("node %s started (%s) at %s, resources %s" % (self.node_id[:8], "head" if self.head else "worker",
                                                           self.node_ip, json.dumps(self.resources, sort_keys=True)))
         threading.Thread(target=ray_serve.run_proxy, args=(self, self.stop), daemon=True).start()
         if not self.head:
             threading.Thread(target=self.stay_connected, daemon=True).start()
             threading.Thread(target=self.self_check, daemon=True).start()
+
+    def metrics(self, sampler):
+        active = None
+        if self.head:
+            with self.gcs.lock:
+                status = self.gcs.kv.get(autoscaler.STATUS_KEY)
+                alive = [n["node_id"] for n in self.gcs.nodes.values() if n["state"] == "ALIVE"]
+            active = ray_metrics.active_nodes(json.loads(status) if status else None, alive)
+        return ray_metrics.exposition(sampler.sample(), self.node_ip, self.session, self.head, active)
 
     def join(self):
         """A worker's `ray start` checks the head's version (node.check_version_info), then registers."""

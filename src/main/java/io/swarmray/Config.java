@@ -71,8 +71,16 @@ public interface Config {
     List<String> genericResourceKinds();
 
     default RenderOptions renderOptions() {
-        return new RenderOptions(images(), RenderOptions.parseKinds(genericResourceKinds()));
+        return new RenderOptions(images(), RenderOptions.parseKinds(genericResourceKinds()))
+                .withMonitoring(monitoringNetwork().orElse(null));
     }
+
+    /**
+     * A shared attachable overlay network that every Ray node also joins, labelled with its metrics port, so that a
+     * Prometheus on that network finds Ray's metrics through {@code dockerswarm_sd_configs} (README, "Monitoring").
+     * The operator creates it when missing. Off when unset.
+     */
+    Optional<String> monitoringNetwork();
 
     /** RayService settings; see README "RayService". */
     ServeSettings serve();

@@ -67,6 +67,8 @@ public class ClusterReconciler {
     @Inject
     Config config;
     @Inject
+    MonitoringNetwork monitoring;
+    @Inject
     HeadProbe probe;
     @Inject
     SelfContainer self;
@@ -164,6 +166,7 @@ public class ClusterReconciler {
             return SOON;
         }
         RenderOptions options = config.renderOptions();
+        monitoring.ensure(options.monitoring());
         if (spec.spec().autoscaled()) {
             options = options.withAutoscaler(autoscaler.access(spec.spec(), network));
         }

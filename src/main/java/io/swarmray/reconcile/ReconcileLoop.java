@@ -1,10 +1,10 @@
 package io.swarmray.reconcile;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.swarmray.Config;
+import io.swarmray.metrics.OperatorMetrics;
 import io.swarmray.rayjob.JobStore;
 import io.swarmray.rayjob.RayJobReconciler;
 import io.swarmray.rayservice.RayServiceReconciler;
@@ -73,7 +73,7 @@ public class ReconcileLoop {
     @Inject
     SwarmWatcher swarmWatcher;
     @Inject
-    MeterRegistry metrics;
+    OperatorMetrics metrics;
     @Inject
     StatusStore statuses;
 
@@ -94,7 +94,7 @@ public class ReconcileLoop {
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
         queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
-        metrics.gauge("swarmray.queue.depth", queue, WorkQueue::depth);
+        metrics.queueDepth(queue, WorkQueue::depth);
         LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(),
                 config.statusDir().toAbsolutePath());
         // Off the start-up path: HTTP listens at once, and the first resync lists Swarm (Docker may be slow or down).
@@ -228,7 +228,7 @@ public class ReconcileLoop {
                 Duration delay = queue.addRateLimited(key);
                 LOG.errorf(ex, "cluster %s: reconcile failed; retrying in %d ms", key, delay.toMillis());
             } finally {
-                metrics.timer("swarmray.reconcile.duration", "result", result).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                metrics.reconcile(result, Duration.ofNanos(System.nanoTime() - started));
                 busySince.remove(thread + "/" + key);
                 queue.done(key);
             }

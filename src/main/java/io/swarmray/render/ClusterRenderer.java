@@ -71,6 +71,10 @@ public final class ClusterRenderer {
         if (g.type() == NodeType.HEAD) {
             labels.putAll(RedisCleanup.headLabels(cluster, network, image));
         }
+        if (options.monitoring() != null) {
+            labels.put(Labels.METRICS_PORT,
+                    String.valueOf(RayStartCommand.intParam(g, "metrics-export-port", RayStartCommand.DEFAULT_METRICS_PORT)));
+        }
         List<String> command = List.of("/bin/bash", "-c", StartScript.TEXT, "swarmray-start");
         boolean head = g.type() == NodeType.HEAD;
         AutoscalerAccess access = head && cluster.autoscaled() ? options.autoscaler() : null;
@@ -86,21 +90,26 @@ public final class ClusterRenderer {
                 placement(g), replicas, Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
-                healthCheck(g), STOP_GRACE, extraNetworks(cluster, g), secrets(cluster, g),
+                healthCheck(g), STOP_GRACE, extraNetworks(cluster, g, options.monitoring()), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
                         g.rollout().failureAction(), g.rollout().monitorNanos()),
                 c.capabilities(), null, Autoscaler.files(access), Autoscaler.hosts(access));
         return s.withHashLabel();
     }
 
-    /** The spec's extra networks, and a RayService's serve network under its alias (head included unless excluded). */
-    static List<String> extraNetworks(RayCluster cluster, GroupSpec g) {
+    /**
+     * The spec's extra networks, a RayService's serve network under its alias (head included unless excluded), and the
+     * operator's monitoring network.
+     */
+    static List<String> extraNetworks(RayCluster cluster, GroupSpec g, String monitoring) {
         var serve = cluster.serve();
-        if (serve == null || (g.type() == NodeType.HEAD && !serve.includeHead())) {
-            return cluster.extraNetworks();
-        }
         List<String> out = new ArrayList<>(cluster.extraNetworks());
-        out.add(DesiredService.withAlias(serve.network(), serve.alias()));
+        if (serve != null && (g.type() != NodeType.HEAD || serve.includeHead())) {
+            out.add(DesiredService.withAlias(serve.network(), serve.alias()));
+        }
+        if (monitoring != null && !out.contains(monitoring)) {
+            out.add(monitoring);
+        }
         return List.copyOf(out);
     }
 

@@ -22,6 +22,8 @@ public final class Labels {
      * Which operator instance owns the object (config swarmray.instance): operators of different
      * instances on one swarm never touch each other's clusters. Stamped by the swarm client.
      */
+    /** On every Ray service when monitoring is on: the port of the node's Prometheus endpoint, for relabelling. */
+    public static final String METRICS_PORT = "swarmray.io/metrics-port";
     public static final String INSTANCE = "swarmray.io/instance";
     /** KubeRay's labels on the clusters a RayService (or RayJob) owns (utils/constant.go). */
     public static final String ORIGINATED_FROM_CRD = "ray.io/originated-from-crd";

@@ -1,11 +1,10 @@
 package io.swarmray.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmray.Config;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.yaml.snakeyaml.DumperOptions;
@@ -37,8 +35,11 @@ public class StatusStore {
     @Inject
     ObjectMapper json;
     @Inject
-    MeterRegistry metrics;
-    private final Set<String> metered = ConcurrentHashMap.newKeySet();
+    Event<StatusChanged> changed;
+
+    /** A cluster's status changed; {@code status} is null when the cluster is gone. */
+    public record StatusChanged(String name, ClusterStatus status) {
+    }
 
     @PostConstruct
     void init() {
@@ -65,38 +66,13 @@ public class StatusStore {
         }
         statuses.put(status.name(), status);
         write(status);
-        meter(status.name());
+        changed.fire(new StatusChanged(status.name(), status));
         return status;
     }
 
-    /**
-     * Per-cluster gauges, read from the store when scraped: swarmray_cluster_workers{cluster,kind}
-     * (desired, available, ready) and swarmray_cluster_ready{cluster} (1 when state is ready).
-     */
-    private void meter(String name) {
-        if (metrics == null || !metered.add(name)) {
-            return;
-        }
-        for (String kind : List.of("desired", "available", "ready")) {
-            Gauge.builder("swarmray.cluster.workers", () -> get(name).map(s -> switch (kind) {
-                case "desired" -> s.desiredWorkerReplicas();
-                case "available" -> s.availableWorkerReplicas();
-                default -> s.readyWorkerReplicas();
-            }).map(Number::doubleValue).orElse(Double.NaN)).tags("cluster", name, "kind", kind).register(metrics);
-        }
-        Gauge.builder("swarmray.cluster.ready",
-                () -> get(name).map(s -> "ready".equals(s.state()) ? 1.0 : 0.0).orElse(Double.NaN)).tags("cluster", name).register(metrics);
-    }
-
-    private void unmeter(String name) {
-        if (metrics != null && metered.remove(name)) {
-            metrics.getMeters().stream().filter(m -> name.equals(m.getId().getTag("cluster"))).toList().forEach(metrics::remove);
-        }
-    }
-
     public void remove(String name) {
-        unmeter(name);
         if (statuses.remove(name) != null) {
+            changed.fire(new StatusChanged(name, null));
             try {
                 Files.deleteIfExists(file(name));
             } catch (IOException e) {

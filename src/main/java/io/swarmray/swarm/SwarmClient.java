@@ -10,8 +10,8 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmray.Config;
+import io.swarmray.metrics.OperatorMetrics;
 import io.swarmray.render.DesiredNetwork;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
@@ -40,7 +40,7 @@ public class SwarmClient {
     @Inject
     DockerHttpClient http;
     @Inject
-    MeterRegistry metrics;
+    OperatorMetrics metrics;
     @Inject
     Config config;
     @Inject
@@ -166,6 +166,19 @@ public class SwarmClient {
     }
 
     /**
+     * Makes a shared attachable overlay named {@code name} unless one exists (any owner: it may be the monitoring
+     * stack's). It carries no owner label, so no cluster's clean-up ever removes it. One call when it exists.
+     */
+    public void ensureSharedNetwork(String name, Map<String, String> labels) {
+        boolean exists = call("list networks", () -> docker.listNetworksCmd().withNameFilter(name).exec().stream()
+                .anyMatch(n -> name.equals(n.getName())));
+        if (!exists) {
+            call("create network " + name, () -> docker.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
+                    .withCheckDuplicate(true).withLabels(labels).exec());
+        }
+    }
+
+    /**
      * Joins a container (the operator's own) to a cluster network, so it can reach the head by name.
      * Already joined is success. Swarm can only do this once the overlay exists on this node.
      */
@@ -251,10 +264,10 @@ public class SwarmClient {
         String op = what.split(" ")[0] + (what.contains(" ") ? " " + what.split(" ")[1] : "");
         try {
             T result = action.get();
-            metrics.counter("swarmray.docker.calls", "operation", op, "result", "ok").increment();
+            metrics.dockerCall(op, true);
             return result;
         } catch (RuntimeException e) {
-            metrics.counter("swarmray.docker.calls", "operation", op, "result", "error").increment();
+            metrics.dockerCall(op, false);
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().trim();
             throw new SwarmException(what + ": " + why, e);
         }

@@ -77,9 +77,21 @@ class ApiAndHealthSwarmTest {
             for (String m : List.of("swarmray_cluster_workers{cluster=\"itnoimage\",kind=\"desired\"}",
                     "swarmray_cluster_ready{cluster=\"itnoimage\"} 0.0",
                     "swarmray_reconcile_duration_seconds_count{result=\"ok\"}", "swarmray_queue_depth",
-                    "swarmray_docker_calls_total{operation=\"list tasks\",result=\"ok\"}")) {
+                    "swarmray_docker_calls_total{operation=\"list tasks\",result=\"ok\"}",
+                    "swarmray_cluster_condition{cluster=\"itnoimage\",type=\"ReplicaFailure\"} 1.0",
+                    "kuberay_cluster_info{name=\"itnoimage\",namespace=\"default\",owner_kind=\"None\"} 1.0",
+                    "kuberay_cluster_condition_provisioned{condition=\"false\",name=\"itnoimage\",namespace=\"default\"} 1.0")) {
                 Assertions.assertTrue(metrics.contains(m),
-                        m + " in\n" + metrics.lines().filter(l -> l.startsWith("swarmray")).toList());
+                        m + " in\n" + metrics.lines().filter(l -> l.startsWith("swarmray") || l.startsWith("kuberay")).toList());
+            }
+            // every family of ours says what it is
+            List<String> families = metrics.lines().filter(l -> l.startsWith("# TYPE swarmray_") || l.startsWith("# TYPE kuberay_"))
+                    .map(l -> l.split(" ")[2]).toList();
+            Assertions.assertTrue(families.size() >= 7, families.toString());
+            for (String family : families) {
+                Assertions.assertTrue(
+                        metrics.lines().anyMatch(l -> l.startsWith("# HELP " + family + " ") && l.length() > 10 + family.length()),
+                        "HELP text for " + family);
             }
         } finally {
             deleteSpec("itnoimage.yaml");

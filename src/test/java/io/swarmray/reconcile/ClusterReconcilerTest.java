@@ -159,6 +159,7 @@ class ClusterReconcilerTest {
         reconciler.registry = registry;
         reconciler.statuses = statuses;
         reconciler.config = config();
+        reconciler.monitoring = new MonitoringNetwork();
         reconciler.specs = new SpecDirectory(emptyDir, Specs.parser(), new SpecRegistry());
         reconciler.probe = new HeadProbe() {
             @Override
@@ -461,6 +462,10 @@ class ClusterReconcilerTest {
             }
 
             public Optional<Path> statusDirSetting() {
+                return Optional.empty();
+            }
+
+            public Optional<String> monitoringNetwork() {
                 return Optional.empty();
             }
 

@@ -32,6 +32,17 @@ class ClusterRendererTest {
     }
 
     @Test
+    void withMonitoringEveryNodeJoinsTheSharedNetworkAndNamesItsMetricsPort() {
+        assertTrue(d.services().stream().noneMatch(s -> s.labels().containsKey(Labels.METRICS_PORT)), "off by default");
+        DesiredCluster m = ClusterRenderer.render(c, NET, RenderOptions.DEFAULT.withMonitoring("swarmray-monitoring"));
+        for (DesiredService s : m.services()) {
+            assertTrue(s.extraNetworks().contains("swarmray-monitoring"), s.name() + " " + s.extraNetworks());
+            assertEquals("8080", s.labels().get(Labels.METRICS_PORT), s.name());
+            assertEquals(s.extraNetworks().size() - 1, svc(s.name()).extraNetworks().size(), "added, nothing else changed");
+        }
+    }
+
+    @Test
     void noServicesUntilTheNetworkHasASubnetOrWhenSuspended() {
         assertTrue(ClusterRenderer.render(c, null, RenderOptions.DEFAULT).services().isEmpty());
         RayCluster suspended = Specs.parse(Specs.SAMPLE.replace("rayVersion: \"2.40.0\"", "rayVersion: \"2.40.0\"\n  suspend: true"))

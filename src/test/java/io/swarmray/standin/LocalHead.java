@@ -20,6 +20,7 @@ final class LocalHead implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Process process;
     final int dashboard;
+    final int metrics;
 
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -27,22 +28,24 @@ final class LocalHead implements AutoCloseable {
         }
     }
 
-    private LocalHead(Process process, int dashboard) {
+    private LocalHead(Process process, int dashboard, int metrics) {
         this.process = process;
         this.dashboard = dashboard;
+        this.metrics = metrics;
     }
 
     /** Starts `ray start --head --block` with {@code env} added, and waits until its dashboard answers. */
     static LocalHead start(Map<String, String> env) throws Exception {
         Path temp = Files.createTempDirectory("standin-head");
         int dashboard = freePort();
+        int metrics = freePort();
         List<String> cmd = List.of("python3", RayStandinCliTest.RAY.toString(), "start", "--head", "--block", "--temp-dir=" + temp,
                 "--port=" + freePort(), "--dashboard-port=" + dashboard, "--dashboard-host=127.0.0.1",
                 "--ray-client-server-port=" + freePort(), "--dashboard-agent-listen-port=" + freePort(),
-                "--metrics-export-port=" + freePort(), "--num-cpus=1");
+                "--metrics-export-port=" + metrics, "--num-cpus=1");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
-        LocalHead head = new LocalHead(pb.start(), dashboard);
+        LocalHead head = new LocalHead(pb.start(), dashboard, metrics);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {

@@ -1,0 +1,138 @@
+package io.swarmray.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.swarmray.metrics.ClusterSeries.GroupSeries;
+import io.swarmray.spec.RayCluster;
+import io.swarmray.spec.SpecRegistry;
+import io.swarmray.status.ClusterStatus;
+import io.swarmray.status.Condition;
+import io.swarmray.status.StatusStore;
+import io.swarmray.status.StatusStore.StatusChanged;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+/**
+ * Every meter the operator exports, each with its HELP text: SwarmRay's own and KubeRay's cluster series
+ * ({@link ClusterSeries}). The per-cluster series are rebuilt whenever a status changes, so a removed cluster's series
+ * go with it.
+ */
+@ApplicationScoped
+public class OperatorMetrics {
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    StatusStore statuses;
+    @Inject
+    SpecRegistry specs;
+
+    Clock clock = Clock.systemUTC();
+    private final Map<String, Instant> unprovisionedSince = new ConcurrentHashMap<>();
+    private MultiGauge workers;
+    private MultiGauge ready;
+    private MultiGauge conditions;
+    private MultiGauge groups;
+    private MultiGauge info;
+    private MultiGauge provisioned;
+    private MultiGauge provisionedDuration;
+
+    @PostConstruct
+    void init() {
+        workers = MultiGauge.builder("swarmray.cluster.workers")
+                .description(
+                        "Worker replicas of a cluster by kind: desired (the spec), available (running tasks), ready (ALIVE in Ray's node table)")
+                .register(registry);
+        ready = MultiGauge.builder("swarmray.cluster.ready").description("1 while the cluster's state is ready, else 0").register(registry);
+        conditions = MultiGauge.builder("swarmray.cluster.condition")
+                .description(
+                        "1 while the cluster's condition of this type holds (HeadReady, RayClusterProvisioned, ReplicaFailure, ...), else 0")
+                .register(registry);
+        groups = MultiGauge.builder("swarmray.group.replicas")
+                .description(
+                        "Replicas of a worker group by kind: desired, available, ready (ALIVE in Ray's node table), min (the spec's minReplicas)")
+                .register(registry);
+        info = MultiGauge.builder("kuberay.cluster.info").description("Metadata information about Ray clusters").register(registry);
+        provisioned = MultiGauge.builder("kuberay.cluster.condition.provisioned")
+                .description("Indicates whether the RayCluster is provisioned").register(registry);
+        provisionedDuration = MultiGauge.builder("kuberay.cluster.provisioned.duration").baseUnit("seconds")
+                .description("The time, in seconds, when a RayCluster's `RayClusterProvisioned` status transitions from false (or unset) "
+                        + "to true (counted from when this operator first saw it unprovisioned)")
+                .register(registry);
+    }
+
+    void onStatus(@Observes StatusChanged changed) {
+        ClusterStatus s = changed.status();
+        if (s == null) {
+            unprovisionedSince.remove(changed.name());
+        } else if (s.condition(Condition.PROVISIONED) == null || !s.condition(Condition.PROVISIONED).isTrue()) {
+            unprovisionedSince.putIfAbsent(s.name(), clock.instant());
+        }
+        refresh();
+    }
+
+    /** Rebuilds the per-cluster series from the stored statuses. */
+    synchronized void refresh() {
+        Map<String, RayCluster> specsByName = new HashMap<>();
+        specs.clusters().stream().filter(c -> c.spec() != null).forEach(c -> specsByName.put(c.name(), c.spec()));
+        List<ClusterSeries> series = ClusterSeries.of(statuses.all(), specsByName, unprovisionedSince);
+        workers.register(series.stream().flatMap(c -> Map.of("desired", c.desiredWorkers(), "available", c.availableWorkers(), "ready",
+                c.readyWorkers()).entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("cluster", c.name(), "kind", e.getKey()), e.getValue())))
+                .toList(), true);
+        ready.register(series.stream().map(c -> MultiGauge.Row.of(Tags.of("cluster", c.name()), c.ready() ? 1 : 0)).toList(), true);
+        info.register(series.stream().map(c -> MultiGauge.Row.of(kube(c).and("owner_kind", c.ownerKind()), 1)).toList(), true);
+        provisioned.register(series.stream().map(c -> MultiGauge.Row.of(kube(c).and("condition", String.valueOf(c.provisioned())), 1))
+                .toList(), true);
+        conditions.register(series.stream().flatMap(c -> c.conditions().entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("cluster", c.name(), "type", e.getKey()), e.getValue() ? 1 : 0))).toList(), true);
+        groups.register(series.stream().flatMap(c -> c.groups().stream().flatMap(g -> groupRows(c.name(), g))).toList(), true);
+        provisionedDuration.register(series.stream().filter(c -> c.provisionedSeconds() != null)
+                .map(c -> MultiGauge.Row.of(kube(c), c.provisionedSeconds())).toList(), true);
+    }
+
+    private static Stream<MultiGauge.Row<?>> groupRows(String cluster, GroupSeries g) {
+        Map<String, Integer> kinds = new TreeMap<>(Map.of("desired", g.desired(), "available", g.available(), "ready", g.ready()));
+        if (g.min() != null) {
+            kinds.put("min", g.min());
+        }
+        return kinds.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("cluster", cluster, "group", g.group(), "kind", e.getKey()), e.getValue()));
+    }
+
+    private static Tags kube(ClusterSeries c) {
+        return Tags.of("name", c.name(), "namespace", c.namespace());
+    }
+
+    /** Counts one Docker API call by operation and result. */
+    public void dockerCall(String operation, boolean ok) {
+        Counter.builder("swarmray.docker.calls").description("Docker Engine API calls the operator made, by operation and result")
+                .tags("operation", operation, "result", ok ? "ok" : "error").register(registry).increment();
+    }
+
+    /** Times one reconcile pass of a cluster or another kind's object. */
+    public void reconcile(String result, Duration took) {
+        Timer.builder("swarmray.reconcile.duration").description("Reconcile passes and their duration, by result")
+                .tags("result", result).register(registry).record(took);
+    }
+
+    /** The work queue's depth, read when scraped. */
+    public <T> void queueDepth(T queue, ToDoubleFunction<T> depth) {
+        Gauge.builder("swarmray.queue.depth", queue, depth).description("Keys waiting in the reconcile work queue").register(registry);
+    }
+}
