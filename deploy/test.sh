@@ -31,7 +31,7 @@ fi
 
 # Which *IT runs against which artefact (README, "Tests"): the operator as a process and as a Swarm service
 # on the native binary; the lab's node-loss and engine-outage tests, and the service again, on the jar.
-JVM_ITS=${JVM_ITS:-NodeLossIT,ManagerEngineOutageIT,OperatorServiceIT}
+JVM_ITS=${JVM_ITS:-NodeLossIT,ManagerEngineOutageIT,OperatorServiceIT,MonitoringIT}
 NATIVE_ITS=${NATIVE_ITS:-PackagedOperatorIT,OperatorCrashIT,OperatorServiceIT}
 
 deploy/testbed/ensure-swarm.sh

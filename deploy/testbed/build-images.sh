@@ -6,6 +6,7 @@
 #   swarmray/redis:test          FROM the base: Debian's redis-server (GCS fault tolerance tests)
 #   swarmray/debian-jre:12       debootstrap'd Debian with a JRE: the base of the operator's test image
 #   swarmray/haproxy:test        debootstrap'd Debian with its haproxy (2.6): a RayService's serve endpoint, as haproxy:2.6 would be
+#   swarmray/prometheus:test     debootstrap'd Debian with its prometheus (2.42), entrypoint as prom/prometheus's (MonitoringIT)
 # The debootstrap rootfs tarball is cached (it costs ~40 s; the rest costs seconds).
 # Env: SWARMRAY_CACHE (default /var/cache/swarmray), MIRROR, FORCE=1 rebuilds the rootfs.
 set -euo pipefail
@@ -27,6 +28,9 @@ rootfs debian-haproxy haproxy,netbase
 # The serve proxy runs as Debian's haproxy user, as the official image runs as its haproxy user.
 printf 'FROM swarmray/debian-haproxy:12\nUSER haproxy\nCMD ["haproxy", "-v"]\n' \
   | docker build -q -t swarmray/haproxy:test - >/dev/null
+rootfs debian-prometheus prometheus,netbase
+printf 'FROM swarmray/debian-prometheus:12\nWORKDIR /prometheus\nENTRYPOINT ["/usr/bin/prometheus"]\nCMD ["--config.file=/etc/prometheus/prometheus.yml"]\n' \
+  | docker build -q -t swarmray/prometheus:test - >/dev/null
 
 log "docker build swarmray/ray-standin:test"
 docker build -q -t swarmray/ray-standin:test "$ROOT/deploy/ray-standin" >/dev/null 2>"$CACHE/build-standin.log" \

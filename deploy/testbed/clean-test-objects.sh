@@ -2,6 +2,8 @@
 # Removes what an earlier (interrupted) test run left on the swarm: only objects labelled
 # swarmray-it=true, which every test spec carries. Real clusters are never touched.
 set -uo pipefail
+# the stacks of MonitoringIT (an operator of instance mon, and Prometheus)
+for stack in swarmraymon swarmraymonprom; do docker stack rm "$stack" >/dev/null 2>&1; done
 svcs=$(docker service ls -q -f label=swarmray-it=true)
 if [[ -n "$svcs" ]]; then
   docker service rm $svcs >/dev/null
@@ -9,6 +11,7 @@ if [[ -n "$svcs" ]]; then
 fi
 nets=$(docker network ls -q -f label=swarmray-it=true)
 [[ -n "$nets" ]] && docker network rm $nets >/dev/null 2>&1
+docker network rm swarmray-monitoring >/dev/null 2>&1
 secrets=$(docker secret ls -q -f label=swarmray-it=true)
 [[ -n "$secrets" ]] && docker secret rm $secrets >/dev/null 2>&1
 # the autoscaler API's CA configs of test operators (one per fresh credentials directory); in-use ones stay

@@ -54,26 +54,24 @@ public class OperatorMetrics {
 
     @PostConstruct
     void init() {
-        workers = MultiGauge.builder("swarmray.cluster.workers")
-                .description(
-                        "Worker replicas of a cluster by kind: desired (the spec), available (running tasks), ready (ALIVE in Ray's node table)")
-                .register(registry);
-        ready = MultiGauge.builder("swarmray.cluster.ready").description("1 while the cluster's state is ready, else 0").register(registry);
-        conditions = MultiGauge.builder("swarmray.cluster.condition")
-                .description(
-                        "1 while the cluster's condition of this type holds (HeadReady, RayClusterProvisioned, ReplicaFailure, ...), else 0")
-                .register(registry);
-        groups = MultiGauge.builder("swarmray.group.replicas")
-                .description(
-                        "Replicas of a worker group by kind: desired, available, ready (ALIVE in Ray's node table), min (the spec's minReplicas)")
-                .register(registry);
-        info = MultiGauge.builder("kuberay.cluster.info").description("Metadata information about Ray clusters").register(registry);
-        provisioned = MultiGauge.builder("kuberay.cluster.condition.provisioned")
-                .description("Indicates whether the RayCluster is provisioned").register(registry);
+        workers = multiGauge("swarmray.cluster.workers",
+                "Worker replicas of a cluster by kind: desired (the spec), available (running tasks), ready (ALIVE in Ray's node table)");
+        ready = multiGauge("swarmray.cluster.ready", "1 while the cluster's state is ready, else 0");
+        conditions = multiGauge("swarmray.cluster.condition",
+                "1 while the cluster's condition of this type holds (HeadReady, RayClusterProvisioned, ReplicaFailure, ...), else 0");
+        groups = multiGauge("swarmray.group.replicas",
+                "Replicas of a worker group by kind: desired, available, ready (ALIVE in Ray's node table), min (the spec's minReplicas)");
+        info = multiGauge("kuberay.cluster.info", "Metadata information about Ray clusters");
+        provisioned = multiGauge("kuberay.cluster.condition.provisioned", "Indicates whether the RayCluster is provisioned");
+        // KubeRay's name ends in _seconds: Micrometer appends the base unit
         provisionedDuration = MultiGauge.builder("kuberay.cluster.provisioned.duration").baseUnit("seconds")
                 .description("The time, in seconds, when a RayCluster's `RayClusterProvisioned` status transitions from false (or unset) "
                         + "to true (counted from when this operator first saw it unprovisioned)")
                 .register(registry);
+    }
+
+    private MultiGauge multiGauge(String name, String help) {
+        return MultiGauge.builder(name).description(help).register(registry);
     }
 
     void onStatus(@Observes StatusChanged changed) {

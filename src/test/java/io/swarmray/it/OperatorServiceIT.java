@@ -43,7 +43,15 @@ class OperatorServiceIT {
     static void deploy() throws Exception {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
-        // the packaged artifact in its image: the jar on the test bed's JRE, or the native binary on its plain Debian
+        buildImage();
+        Files.createDirectories(SPECS);
+        run(Map.of("SWARMRAY_IMAGE", IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT", String.valueOf(PORT),
+                "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml",
+                STACK);
+    }
+
+    /** The packaged artifact in its image: the jar on the test bed's JRE, or the native binary on its plain Debian. */
+    static void buildImage() throws Exception {
         if (PackagedArtifact.isNative()) {
             run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "native/Dockerfile.prebuilt", "--build-arg",
                     "RUNTIME=swarmray/debian-base:12", "-t", IMAGE, ".");
@@ -51,10 +59,6 @@ class OperatorServiceIT {
             run(Map.of("DOCKER_BUILDKIT", "0"), "docker", "build", "-q", "-f", "deploy/Dockerfile", "--build-arg",
                     "BASE=swarmray/debian-jre:12", "-t", IMAGE, ".");
         }
-        Files.createDirectories(SPECS);
-        run(Map.of("SWARMRAY_IMAGE", IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT", String.valueOf(PORT),
-                "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml",
-                STACK);
     }
 
     @AfterAll
