@@ -99,7 +99,9 @@ public final class SpecDirectory {
             changed.addAll(registry.update(parsed));
             logProblems(display);
         }
-        loaded = true;
+        // Only a scan that read every file counts: a file still being written at start-up (the operator killed just
+        // after it rewrote one) is in no registry yet, and its running cluster must not look undeclared.
+        loaded |= !unsettled;
         return new ScanResult(changed, unsettled);
     }
 
@@ -113,8 +115,8 @@ public final class SpecDirectory {
     }
 
     /**
-     * True once the whole directory has been read. Before that, a cluster that no spec declares may
-     * simply not have been read yet: nothing may be torn down on that ground.
+     * True once a scan has read every file in the directory (none left unsettled). Before that, a cluster that no spec
+     * declares may simply not have been read yet: nothing may be torn down on that ground.
      */
     public boolean loaded() {
         return loaded;
