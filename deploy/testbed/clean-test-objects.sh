@@ -4,6 +4,8 @@
 set -uo pipefail
 # the stacks of MonitoringIT (an operator of instance mon, and Prometheus)
 for stack in swarmraymon swarmraymonprom; do docker stack rm "$stack" >/dev/null 2>&1; done
+for _ in $(seq 1 30); do [[ -z "$(docker ps -q -f label=com.docker.stack.namespace=swarmraymonprom)" ]] && break; sleep 1; done
+docker volume rm swarmraymonprom_prometheus-data >/dev/null 2>&1
 svcs=$(docker service ls -q -f label=swarmray-it=true)
 if [[ -n "$svcs" ]]; then
   docker service rm $svcs >/dev/null
