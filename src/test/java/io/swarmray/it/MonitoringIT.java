@@ -73,9 +73,20 @@ class MonitoringIT {
                         "expr: swarmray_cluster_ready == 0\n        for: 10s"));
         Files.copy(shipped.resolve("monitoring-stack.yml"), PROMETHEUS_DIR.resolve("monitoring-stack.yml"),
                 StandardCopyOption.REPLACE_EXISTING);
+        // A steady cluster's head is probed at a pace that backs off (30 s doubling to 5 min): a frozen head, which Swarm's
+        // healthcheck gives 10 minutes, would be noticed at the next probe. Here the probes come every 5 s.
+        Files.writeString(PROMETHEUS_DIR.resolve("operator-probes.yml"), """
+                version: "3.8"
+                services:
+                  operator:
+                    environment:
+                      SWARMRAY_RESYNC_INTERVAL: 5s
+                      SWARMRAY_STEADY_PROBE_MAX_INTERVAL: 5s
+                """);
         OperatorServiceIT.run(Map.of("SWARMRAY_IMAGE", OperatorServiceIT.IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT",
                 String.valueOf(PORT), "SWARMRAY_INSTANCE", "mon"), "docker", "stack", "deploy", "--resolve-image", "never", "-c",
-                "deploy/swarmray-stack.yml", "-c", "deploy/prometheus/operator-monitoring.yml", STACK);
+                "deploy/swarmray-stack.yml", "-c", "deploy/prometheus/operator-monitoring.yml", "-c",
+                PROMETHEUS_DIR.resolve("operator-probes.yml").toString(), STACK);
         OperatorServiceIT.run(Map.of("PROMETHEUS_IMAGE", "swarmray/prometheus:test", "PROMETHEUS_PORT", String.valueOf(PROMETHEUS_PORT)),
                 "docker", "stack", "deploy", "--resolve-image", "never", "-c", PROMETHEUS_DIR.resolve("monitoring-stack.yml").toString(),
                 PROMETHEUS_STACK);
