@@ -218,12 +218,12 @@ public class ClusterReconciler {
         if (head != null && head.running()) {
             operatorNetworks.join(swarm, self, network);
         }
+        HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
         var staleWorkers = HeadReplacement.restartStaleWorkers(swarm, restartedForHead, head, spec, desired, services, tasks,
-                clock.instant());
+                ray.nodes(), clock.instant());
         if (staleWorkers.summary() != null) {
             changes.add(staleWorkers.summary());
         }
-        HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
         if (spec.spec().autoscaled() && !spec.spec().suspend()) {
             demand.refresh(spec.spec(), head);
         }

@@ -5,6 +5,7 @@ import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
+import io.swarmray.status.RayNode;
 import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SwarmClient;
@@ -62,6 +63,11 @@ final class HeadReplacement {
      */
     static final Duration SELF_EXIT_GRACE = Duration.ofSeconds(20);
 
+    /** Whether the head's table lists a worker ALIVE at one of the task's addresses. */
+    static boolean joined(ObservedTask worker, List<RayNode> nodes) {
+        return nodes != null && nodes.stream().anyMatch(n -> n.alive() && !n.head() && worker.addresses().contains(n.nodeIp()));
+    }
+
     /**
      * What a pass did about workers of an earlier head.
      *
@@ -74,14 +80,17 @@ final class HeadReplacement {
 
     /**
      * Workers registered with an earlier head leave by themselves as Ray's do (see {@link #SELF_EXIT_GRACE}), and
-     * Swarm starts their replacements: the operator restarts nothing then, so no worker is restarted twice. Only
-     * a group that still has such a task once the grace is over is restarted, every task at once and every such
-     * group in the same pass (not at the group's rollout pace), and only once per head task.
+     * start again in their container (or Swarm starts their replacements): the operator restarts nothing then, so
+     * no worker is restarted twice. A task the new head's table lists ALIVE at one of its addresses has joined it,
+     * however old the task is. Only a group that still has a task that did not once the grace is over is restarted,
+     * every task at once and every such group in the same pass (not at the group's rollout pace), and only once per
+     * head task.
      *
      * @param restartedForHead the head task each worker service was last restarted for (kept by the reconciler)
+     * @param nodes            the new head's node table, or null when it did not answer
      */
     static Outcome restartStaleWorkers(SwarmClient swarm, Map<String, String> restartedForHead, ObservedTask head, ClusterSpec spec,
-            DesiredCluster desired, List<ObservedService> services, List<ObservedTask> tasks, Instant now) {
+            DesiredCluster desired, List<ObservedService> services, List<ObservedTask> tasks, List<RayNode> nodes, Instant now) {
         if (head == null || !head.running() || head.createdAt() == null || head.timestamp() == null
                 || spec.spec().gcsFaultTolerance() != null) {
             return Outcome.NOTHING; // with GCS fault tolerance the workers reconnect to the new head by themselves
@@ -100,7 +109,7 @@ final class HeadReplacement {
                 continue;
             }
             boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.running()
-                    && registeredWithEarlierHead(t, head, headTasks));
+                    && registeredWithEarlierHead(t, head, headTasks) && !joined(t, nodes));
             if (!stale) {
                 continue;
             }

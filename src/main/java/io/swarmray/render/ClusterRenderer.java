@@ -177,6 +177,7 @@ public final class ClusterRenderer {
         }
         if (!head) {
             env.put(StartScript.WAIT_FOR_GCS, RayStartCommand.params(cluster, g).get("address"));
+            env.put(StartScript.RESTART_IN_PLACE_AFTER, String.valueOf(StartScript.RESTART_IN_PLACE_AFTER_SECONDS));
         }
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));

@@ -16,6 +16,20 @@ final class StartScript {
     static final String EMPTY_DIRS = "SWARMRAY_EMPTY_DIRS";
     /** The head of an autoscaled cluster: run Ray's autoscaler beside Ray, restarted whenever it exits. */
     static final String AUTOSCALER = "SWARMRAY_AUTOSCALER";
+    /**
+     * Workers: after how many seconds of running an exited {@code ray start} is started again in the same
+     * container (see {@link #RESTART_IN_PLACE_AFTER_SECONDS}) instead of ending the task.
+     */
+    static final String RESTART_IN_PLACE_AFTER = "SWARMRAY_RESTART_IN_PLACE_AFTER";
+    /**
+     * The kubelet restarts a Ray container that exits inside its pod, at once the first time and then after
+     * 10 s, 20 s, ... (CrashLoopBackOff). A worker whose head was replaced exits by itself (Ray's 5 s self-check)
+     * and is back in a second this way, where a new Swarm task costs a new container and network attachment,
+     * seconds each on a busy node. A {@code ray start} that ran less than this (bad flags, wrong version, a head
+     * that never answered) ends the task instead, so a failing group still shows in Swarm's task history and in
+     * the cluster's ReplicaFailure condition, as a crash loop does in Kubernetes.
+     */
+    static final int RESTART_IN_PLACE_AFTER_SECONDS = 10;
 
     /**
      * (1) Raise the open-files limit as KubeRay does. (2) Pass this task's address on the cluster network as
@@ -26,7 +40,9 @@ final class StartScript {
      * spec, and fail naming the file rather than start Ray with an empty password. (5) On workers, wait for
      * the head's GCS as KubeRay's init container does, saying why each attempt failed. (6) On an autoscaled head,
      * run KubeRay's autoscaler command beside Ray: it dials this task's own address, so it cannot be a service of
-     * its own; it is restarted 5 s after it exits, as the kubelet restarts KubeRay's sidecar.
+     * its own; it is restarted 5 s after it exits, as the kubelet restarts KubeRay's sidecar. (7) On workers,
+     * start Ray again in the container when it exits after running a while (see {@link #RESTART_IN_PLACE_AFTER_SECONDS}),
+     * waiting for the GCS first; bash stays in front of it then and passes Docker's SIGTERM on.
      */
     static final String TEXT = """
             ulimit -n "${RAY_START_ULIMIT_OPEN_FILES:-65536}" 2>/dev/null || true
@@ -64,12 +80,15 @@ final class StartScript {
               set -- "$@" "--redis-password=$redis_password"
               unset redis_password
             fi
-            if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
-              until why=$(ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" 2>&1); do
-                echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS: ${why##*$'\\n'}"
-                sleep 5
-              done
-            fi
+            wait_for_gcs() {
+              if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
+                until why=$(ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" 2>&1); do
+                  echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS: ${why##*$'\\n'}"
+                  sleep 5
+                done
+              fi
+            }
+            wait_for_gcs
             if [ -n "${SWARMRAY_AUTOSCALER:-}" ]; then
               (
                 while :; do
@@ -78,6 +97,22 @@ final class StartScript {
                   sleep 5
                 done
               ) &
+            fi
+            if [ -n "${SWARMRAY_RESTART_IN_PLACE_AFTER:-}" ]; then
+              trap 'kill -TERM "$ray_pid" 2>/dev/null; wait "$ray_pid"; exit $?' TERM INT
+              while :; do
+                began=$SECONDS
+                ray start "$@" &
+                ray_pid=$!
+                wait "$ray_pid"
+                status=$?
+                ran=$((SECONDS - began))
+                if [ "$ran" -lt "$SWARMRAY_RESTART_IN_PLACE_AFTER" ]; then
+                  exit "$status"
+                fi
+                echo "swarmray: ray start exited with status $status after $ran s; starting it again in this container, as the kubelet restarts a Ray container in its pod" >&2
+                wait_for_gcs
+              done
             fi
             exec ray start "$@"
             """;

@@ -119,4 +119,66 @@ class StartScriptTest {
         Run ok = run(Map.of(StartScript.EMPTY_DIRS, vol.toString()));
         assertEquals(0, ok.exit(), ok.output());
     }
+
+    /** A fake ray that logs each subcommand and runs start-N.sh for its Nth start. */
+    private void scriptedStarts(String... starts) throws IOException {
+        Path bin = dir.resolve("bin");
+        Files.writeString(bin.resolve("ray"), "#!/bin/bash\necho \"$1\" >> " + dir.resolve("calls") + "\n[ \"$1\" = start ] || exit 0\n"
+                + "n=$(grep -c '^start$' " + dir.resolve("calls") + ")\nexec bash " + dir + "/start-$n.sh\n");
+        for (int i = 0; i < starts.length; i++) {
+            Files.writeString(dir.resolve("start-" + (i + 1) + ".sh"), starts[i]);
+        }
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.exists(dir.resolve("calls")) ? Files.readAllLines(dir.resolve("calls")) : List.of();
+    }
+
+    /**
+     * A worker whose ray start ran a while (its head was replaced) starts again in the same container after the GCS
+     * answers, as the kubelet restarts a container in its pod; one that exits sooner ends the task with its status.
+     */
+    @Test
+    void aWorkerThatRanAWhileStartsAgainInPlaceAndAQuickExitEndsTheTask() throws Exception {
+        scriptedStarts("sleep 1.5; exit 1\n", "exit 3\n");
+        Run r = run(Map.of(StartScript.RESTART_IN_PLACE_AFTER, "1", StartScript.WAIT_FOR_GCS, "head:6379"));
+        assertEquals(3, r.exit(), r.output());
+        assertEquals(List.of("health-check", "start", "health-check", "start"), calls(), r.output());
+        assertTrue(r.output().contains("swarmray: ray start exited with status 1 after "), r.output());
+        assertTrue(r.output().contains("starting it again in this container"), r.output());
+    }
+
+    /** Without the setting (the head), ray start is exec'd: its exit ends the task, whatever it ran. */
+    @Test
+    void withoutTheSettingRayStartIsTheContainersLastCommand() throws Exception {
+        scriptedStarts("sleep 1.5; exit 1\n", "exit 3\n");
+        Run r = run(Map.of());
+        assertEquals(1, r.exit(), r.output());
+        assertEquals(List.of("start"), calls());
+    }
+
+    /** Docker's SIGTERM reaches ray start through the bash in front of it, and nothing starts again. */
+    @Test
+    void aStopSignalIsPassedToRayStartAndEndsTheLoop() throws Exception {
+        Path running = dir.resolve("running");
+        scriptedStarts("trap 'echo TERM >> " + dir.resolve("calls") + "; exit 1' TERM\ntouch " + running
+                + "\nwhile :; do sleep 0.1; done\n", "exit 0\n");
+        List<String> cmd = List.of("setpriv", "--reuid=1000", "--regid=100", "--clear-groups", "/bin/bash", "-c", StartScript.TEXT,
+                "swarmray-start", "--block");
+        Path log = dir.resolve("output");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
+        pb.environment().put(StartScript.RESTART_IN_PLACE_AFTER, "0");
+        Process p = pb.start();
+        for (int i = 0; i < 200 && !Files.exists(running); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(running), "ray start began");
+        p.destroy(); // SIGTERM to bash (setpriv execs it)
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertEquals(1, p.exitValue(), out);
+        assertEquals(List.of("start", "TERM"), calls(), out);
+    }
 }

@@ -1,0 +1,122 @@
+package io.swarmray.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.swarmray.render.Labels;
+import io.swarmray.spec.Specs;
+import io.swarmray.status.RayNode;
+import io.swarmray.swarm.ObservedTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A head task replaced without GCS fault tolerance, over whole passes: its workers get Ray's grace to leave and come
+ * back by themselves; only groups still stale after it are restarted, all at once and once.
+ */
+class HeadReplacementPassTest extends ReconcilerHarness {
+
+    @Test
+    void workersOfAReplacedHeadGetRaysGraceThenEveryGroupRestartsAtOnceAndOnlyOnce() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        String head = swarm.services.get("llm-head").id();
+        String gpu = swarm.services.get("llm-worker-gpu").id();
+        String cpu = swarm.services.get("llm-worker-cpu").id();
+        swarm.tasks.add(task("w1", gpu, t0));
+        swarm.tasks.add(task("w2", cpu, t0));
+        swarm.tasks.add(task("h2", head, t0.plusSeconds(60))); // the head was replaced a minute after the workers started
+        swarm.writes.clear();
+        // within Ray's self-check grace the workers may still leave by themselves: nothing is restarted, look again soon
+        reconciler.clock = Clock.fixed(t0.plusSeconds(79), ZoneOffset.UTC);
+        assertEquals(Duration.ofSeconds(1), reconciler.reconcile("llm"));
+        assertEquals(List.of(), swarm.writes);
+        // past it, both groups at once in one pass, each with the all-at-once rollout
+        reconciler.clock = Clock.fixed(t0.plusSeconds(81), ZoneOffset.UTC);
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-worker-gpu force=1", "update llm-worker-cpu force=1"), swarm.writes);
+        assertEquals("true", swarm.services.get("llm-worker-cpu").label(Labels.RESTARTED_ALL_AT_ONCE));
+        // the next pass puts the rollout settings back without a restart (same force counter); the old tasks still
+        // listed while they stop are not restarted again
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-worker-gpu force=1", "update llm-worker-cpu force=1"), swarm.writes);
+        assertNull(swarm.services.get("llm-worker-cpu").label(Labels.RESTARTED_ALL_AT_ONCE));
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+        // the restarted workers are newer than the head: nothing more to do
+        swarm.tasks.set(0, task("w3", gpu, t0.plusSeconds(70)));
+        swarm.tasks.set(1, task("w4", cpu, t0.plusSeconds(70)));
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    @Test
+    void workersThatLeftByThemselvesAsRaysDoAreNotRestartedAgain() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        String gpu = swarm.services.get("llm-worker-gpu").id();
+        swarm.tasks.add(task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60)));
+        // the old worker exited when the new GCS did not know it (failed), and Swarm started its replacement
+        swarm.tasks.add(new ObservedTask("w1", gpu, "llm", 1, "node", "failed", "shutdown", "started", "task: non-zero exit (1)",
+                t0.plusSeconds(64).toString(), t0.toString(), "cw1", List.of(), List.of()));
+        swarm.tasks.add(task("w2", gpu, t0.plusSeconds(64)));
+        swarm.writes.clear();
+        for (int s : new int[]{61, 64, 69, 120}) {
+            reconciler.clock = Clock.fixed(t0.plusSeconds(s), ZoneOffset.UTC);
+            reconciler.reconcile("llm");
+        }
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    @Test
+    void workersStartedWithTheHeadAreLeftAlone() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        swarm.tasks.add(task("h1", swarm.services.get("llm-head").id(), t0.plusMillis(300)));
+        swarm.tasks.add(task("w1", swarm.services.get("llm-worker-gpu").id(), t0));
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    /**
+     * Workers that started Ray again in their own container (as a kubelet restarts a pod's container) keep their old
+     * tasks: the new head's table, not the task's age, says they joined. Only the group with a worker the table does
+     * not list ALIVE is restarted once the grace is over.
+     */
+    @Test
+    void workersBackInTheNewHeadsTableAreNotRestartedHoweverOldTheirTasks() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
+        ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
+        ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
+        swarm.tasks.addAll(List.of(gpuWorker, cpuWorker, newHead));
+        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
+                new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false)));
+        swarm.writes.clear();
+        for (int s : new int[]{61, 70, 90, 120}) {
+            reconciler.clock = Clock.fixed(t0.plusSeconds(s), ZoneOffset.UTC);
+            reconciler.reconcile("llm");
+        }
+        assertEquals(List.of("update llm-worker-cpu force=1", "update llm-worker-cpu force=1"), swarm.writes,
+                "the cpu worker never joined: restarted once (then its rollout settings restored); the gpu worker was left alone");
+        // once every worker is back in the table, nothing is written however many passes follow
+        table.add(new RayNode("cpu-again", cpuWorker.addresses().get(0), "ALIVE", false));
+        swarm.writes.clear();
+        reconciler.clock = Clock.fixed(t0.plusSeconds(200), ZoneOffset.UTC);
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+}
