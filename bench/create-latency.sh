@@ -54,7 +54,7 @@ for n in $COUNTS; do
     # docker stack deploy: n stacks, one CLI call each, wait until all 2n services exist
     for i in $(seq 1 "$n"); do stackfile > "$WORK/stack$i.yml"; done
     t0=$(now)
-    for i in $(seq 1 "$n"); do docker stack deploy --resolve-image never -c "$WORK/stack$i.yml" "bst$i" >/dev/null 2>&1; done
+    for i in $(seq 1 "$n"); do docker stack deploy --resolve-image never -c "$WORK/stack$i.yml" "bst$i" >/dev/null; done
     wait_services bench-kind=stack $((2 * n))
     st+=("$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')")
     for i in $(seq 1 "$n"); do docker stack rm "bst$i" >/dev/null; done; wait_gone

@@ -26,8 +26,10 @@ wait_ready() { while [[ "$(ready_count)" -lt "$N" ]]; do sleep 1; done; }
 
 python3 "$ROOT/bench/docker-proxy.py" "$WORK/docker.sock" "$WORK/counts" &
 PROXY=$!
-trap 'kill $PROXY 2>/dev/null; cleanup_bench' EXIT
+# the clean-up talks to the engine itself: the proxy is gone by then
+trap 'kill $PROXY 2>/dev/null; DOCKER_HOST=$ENGINE cleanup_bench' EXIT
 for _ in $(seq 1 50); do [[ -S "$WORK/docker.sock" ]] && break; sleep 0.1; done
+ENGINE=${DOCKER_HOST:-unix:///var/run/docker.sock}
 export DOCKER_HOST=unix://$WORK/docker.sock
 
 echo "JAVA_OPTS: $JAVA_OPTS"
@@ -61,6 +63,7 @@ PY
 kill "$OP"; wait "$OP" 2>/dev/null || true
 before_w=$(count_of writes)
 start_operator $PORT
+restart_ready=$READY_S
 t1=$(now); wait_ready; again=$(since "$t1")
 again_total=$(awk -v a="$again" -v b="$READY_S" 'BEGIN{printf "%.2f", a+b}')
 sleep 10 # writes that come late count too
@@ -75,5 +78,6 @@ printf '%-52s %s\n' "clusters" "$N" \
   "  execs (create, start, inspect)" "$(per_min $((b_e - a_e)))" \
   "  all" "$(per_min $((b_r - a_r + b_w - a_w + b_e - a_e)))" \
   "status API GET p50 / p99 (ms)" "$(echo "$latency" | tr ' ' /)" \
+  "restart: operator start -> its ready endpoint (s)" "$restart_ready" \
   "restart: operator start -> all ready again (s)" "$again_total" \
   "restart: Docker writes until 10 s after" "$restart_w"

@@ -18,11 +18,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each RayJob's {@link JobRecord}, kept in a Swarm config labelled with the job's name, so its outcome outlives its
  * cluster and the operator. A change writes generation n+1 first, then removes the older ones: a crash between the
- * two leaves both, and the newest wins.
+ * two leaves both, and the newest wins. The operator instance is the records' only writer, so what it read or wrote
+ * last is kept in memory: a pass over a finished job reads no config.
  */
 @ApplicationScoped
 public class JobStore {
@@ -35,11 +37,21 @@ public class JobStore {
     SwarmRecords records;
     @Inject
     Config config;
+    private final Map<String, JobRecord> known = new ConcurrentHashMap<>();
 
     /** The job's newest record, or null when it has none. */
     public JobRecord read(String job) {
+        JobRecord cached = known.get(job);
+        if (cached != null) {
+            return cached;
+        }
         Stored newest = newest(records.list(JOB_LABEL, job));
-        return newest == null ? null : decode(newest.data());
+        if (newest == null) {
+            return null;
+        }
+        JobRecord rec = decode(newest.data());
+        known.put(job, rec);
+        return rec;
     }
 
     /** Stores {@code rec} as the job's record unless it is already the newest. */
@@ -47,16 +59,19 @@ public class JobStore {
         List<Stored> all = records.list(JOB_LABEL, job);
         Stored newest = newest(all);
         if (newest != null && rec.equals(decode(newest.data()))) {
+            known.put(job, rec);
             return;
         }
         long generation = newest == null ? 1 : generation(newest) + 1;
         records.create(configName(config.instance(), job, generation),
                 Map.of(JOB_LABEL, job, GENERATION_LABEL, String.valueOf(generation)), encode(rec));
+        known.put(job, rec);
         all.forEach(records::remove);
     }
 
     /** Forgets the job (its file is gone and its cluster with it). */
     public void remove(String job) {
+        known.remove(job);
         records.list(JOB_LABEL, job).forEach(records::remove);
     }
 

@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -64,6 +66,8 @@ public class RayJobReconciler {
     Config config;
 
     Clock clock = Clock.systemUTC();
+    /** Jobs known to have no submitter service since they stopped wanting a cluster. */
+    private final Set<String> submitterGone = ConcurrentHashMap.newKeySet();
 
     /** Reconciles RayJob {@code name}; {@code enqueue} takes the clusters whose wanted spec changed. */
     public Duration reconcile(String name, Consumer<String> enqueue) {
@@ -101,7 +105,7 @@ public class RayJobReconciler {
         registry.publishDerived(SpecRegistry.jobKey(name), wanted).forEach(enqueue);
         if (wanted.isEmpty() && job.clusterSelector() == null) {
             // it sits on the cluster network, which cannot go while a service uses it (KubeRay keeps its Job for the logs)
-            submitters(name).forEach(swarm::removeService);
+            removeSubmitters(name);
         }
         String clusterState = rec.clusterName() == null
                 ? null
@@ -136,6 +140,7 @@ public class RayJobReconciler {
 
     private void act(RayJob job, Action action, List<String> problems) {
         if (action instanceof CreateSubmitter create) {
+            submitterGone.remove(job.name());
             RayCluster cluster = cluster(create.cluster(), job);
             swarm.createService(Submitter.desired(job, create.jobId(), create.cluster(),
                     config.renderOptions().images().apply(cluster.head().template().container().image()), dashboardPort(cluster)));
@@ -195,6 +200,7 @@ public class RayJobReconciler {
         }
         statuses.remove(name);
         registry.forgetDerived(key);
+        submitterGone.remove(name);
         return null;
     }
 
@@ -252,6 +258,21 @@ public class RayJobReconciler {
 
     private static int dashboardPort(RayCluster cluster) {
         return RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+    }
+
+    /**
+     * Removes the job's submitter services once it wants no cluster. Once none is listed, the job's later passes (every
+     * resync, for as long as its file stays) list nothing until a submitter is made again.
+     */
+    private void removeSubmitters(String job) {
+        if (submitterGone.contains(job)) {
+            return;
+        }
+        List<ObservedService> left = submitters(job);
+        left.forEach(swarm::removeService);
+        if (left.isEmpty()) {
+            submitterGone.add(job);
+        }
     }
 
     /** The job's submitter services (one, or none). */

@@ -8,11 +8,9 @@ import io.swarmray.head.HeadProbe;
 import io.swarmray.render.ClusterNetwork;
 import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.DesiredCluster;
-import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.render.RenderOptions;
 import io.swarmray.spec.Names;
-import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
@@ -91,10 +89,20 @@ public class ClusterReconciler {
     private final Map<String, String> restartedForHead = new ConcurrentHashMap<>();
     private final OperatorNetworks operatorNetworks = new OperatorNetworks();
     Steadiness steadiness = new Steadiness(Duration.ofSeconds(30), Duration.ofMinutes(5));
+    private volatile FirstListing firstListing = FirstListing.NONE;
 
     @PostConstruct
     void init() {
         steadiness = new Steadiness(config.resyncInterval(), config.steadyProbeMaxInterval());
+    }
+
+    /**
+     * Lists every cluster's services, networks and tasks once, for each cluster's first pass (see {@link FirstListing}).
+     * Called once at start, after the specs were read and Swarm's event stream opened, before any pass.
+     */
+    public void listEverythingOnce() {
+        Map<String, Long> marks = registry.clusters().stream().collect(Collectors.toMap(ClusterSpec::name, c -> steadiness.mark(c.name())));
+        firstListing = new FirstListing(marks, swarm.services(null), swarm.networks(null), swarm.tasks(null));
     }
 
     /** Something about {@code cluster} changed: its next pass is a full one (see {@link Steadiness}). */
@@ -120,9 +128,10 @@ public class ClusterReconciler {
             return null;
         }
         steadiness.unsettled(name);
+        FirstListing.Cluster listed = firstListing.take(name, mark);
         try {
-            List<ObservedService> services = swarm.services(name);
-            List<ObservedNetwork> networks = swarm.networks(name);
+            List<ObservedService> services = listed != null ? listed.services() : swarm.services(name);
+            List<ObservedNetwork> networks = listed != null ? listed.networks() : swarm.networks(name);
             if (spec == null) {
                 if (!specs.loaded()) {
                     LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
@@ -139,7 +148,7 @@ public class ClusterReconciler {
                 report(name, Observation.ofSwarm(spec, services, List.of(), false, null));
                 return null;
             }
-            return apply(spec, services, networks, mark);
+            return apply(spec, services, networks, listed != null ? listed.tasks() : null, mark);
         } catch (SwarmException e) {
             // Keep what was last observed (an error is no evidence that anything stopped) and say what failed.
             ClusterStatus previous = statuses.get(name).orElse(null);
@@ -152,7 +161,9 @@ public class ClusterReconciler {
         }
     }
 
-    private Duration apply(ClusterSpec spec, List<ObservedService> services, List<ObservedNetwork> networks, long mark) {
+    /** @param listedTasks the cluster's tasks from the first listing, or null to list them */
+    private Duration apply(ClusterSpec spec, List<ObservedService> services, List<ObservedNetwork> networks, List<ObservedTask> listedTasks,
+            long mark) {
         String name = spec.name();
         String networkName = Names.network(name);
         ObservedNetwork network = networks.stream().filter(n -> n.name().equals(networkName)).findFirst().orElse(null);
@@ -176,41 +187,11 @@ public class ClusterReconciler {
         }
         Map<String, ObservedService> byName = services.stream()
                 .collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
-        List<ObservedTask> tasks = swarm.tasks(name);
+        List<ObservedTask> tasks = listedTasks != null ? listedTasks : swarm.tasks(name);
         ObservedTask head = currentTask(tasks, services, Names.headService(name));
-        List<String> changes = new ArrayList<>();
-        String heldBack = null;
-        for (DesiredService want : desired.services()) {
-            ObservedService have = byName.get(want.name());
-            if (have == null) {
-                swarm.createService(want);
-                changes.add("created " + want.name());
-            } else if (!want.labels().get(Labels.SPEC_HASH).equals(have.label(Labels.SPEC_HASH))) {
-                boolean isHead = want.name().equals(Names.headService(name));
-                if (isHead && RayCluster.NO_UPGRADE.equals(spec.spec().upgradeStrategy()) && head != null && head.running()) {
-                    heldBack = "spec.upgradeStrategy None: " + want.name() + " keeps running its previous spec until its task restarts";
-                    continue;
-                }
-                String wanted = want.labels().get(Labels.SPEC_HASH);
-                if (have.updateState() != null && have.updateState().startsWith("rollback") && wanted.equals(applied.get(want.name()))) {
-                    // Swarm rolled this very spec back; applying it again would loop. A new edit is applied.
-                    continue;
-                }
-                swarm.updateService(have, want, have.forceUpdate());
-                applied.put(want.name(), wanted);
-                changes.add("updated " + want.name());
-            } else if (have.label(Labels.RESTARTED_ALL_AT_ONCE) != null && !"updating".equals(have.updateState())) {
-                swarm.updateService(have, want, have.forceUpdate()); // the same tasks: nothing restarts
-                changes.add("restored the rollout settings of " + want.name());
-            }
-        }
-        Set<String> wanted = desired.services().stream().map(DesiredService::name).collect(Collectors.toSet());
-        for (ObservedService have : services) {
-            if (!wanted.contains(have.name())) {
-                swarm.removeService(have);
-                changes.add("removed " + have.name());
-            }
-        }
+        var drift = ServiceDrift.apply(swarm, applied, spec.spec(), desired, services, head);
+        List<String> changes = new ArrayList<>(drift.changes());
+        String heldBack = drift.heldBack();
         if (!changes.isEmpty()) {
             LOG.infof("cluster %s: %s", name, String.join(", ", changes));
             services = swarm.services(name);

@@ -106,6 +106,11 @@ public class ReconcileLoop {
         resync();
         daemon(this::watch, "swarmray-spec-watch").start();
         swarmWatcher.start(timer, this::heard, this::knownClusters);
+        try {
+            reconciler.listEverythingOnce();
+        } catch (SwarmException ex) {
+            LOG.debugf("the first listing of every cluster failed (%s); each pass lists its own", ex.getMessage());
+        }
         for (int i = 0; i < WORKERS; i++) {
             daemon(this::work, "swarmray-reconcile-" + i).start();
         }

@@ -161,8 +161,13 @@ public class SwarmClient {
     }
 
     public void createNetwork(DesiredNetwork n) {
-        call("create network " + n.name(), () -> docker.createNetworkCmd().withName(n.name()).withDriver("overlay")
-                .withAttachable(true).withCheckDuplicate(true).withLabels(stamped(n.labels())).exec());
+        createOverlay(n.name(), stamped(n.labels()));
+    }
+
+    /** An attachable overlay, so that the operator's container and one-off tasks can join it too. */
+    private void createOverlay(String name, Map<String, String> labels) {
+        call("create network " + name, () -> docker.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
+                .withCheckDuplicate(true).withLabels(labels).exec());
     }
 
     /**
@@ -173,8 +178,7 @@ public class SwarmClient {
         boolean exists = call("list networks", () -> docker.listNetworksCmd().withNameFilter(name).exec().stream()
                 .anyMatch(n -> name.equals(n.getName())));
         if (!exists) {
-            call("create network " + name, () -> docker.createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
-                    .withCheckDuplicate(true).withLabels(labels).exec());
+            createOverlay(name, labels);
         }
     }
 

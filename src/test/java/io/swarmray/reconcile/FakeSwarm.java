@@ -26,9 +26,12 @@ final class FakeSwarm extends SwarmClient {
     private int ids;
 
     int reads;
+    /** Every read, by what it listed. */
+    final List<String> readLog = new ArrayList<>();
 
     private void read(String what) {
         reads++;
+        readLog.add(what);
         if (failing.contains(what)) {
             throw new SwarmException("GET /" + what + ": 500 Internal Server Error", null);
         }
