@@ -2,8 +2,9 @@
 # A bounded chaos soak: N clusters (default 5; head + WORKERS workers, default 2) on one operator (the jar) for
 # DURATION seconds (default 600). Every 10-30 s (random; SEED replays a run) one of: a head's container killed, a
 # worker's container killed, the operator SIGKILLed and started again 3 s later. Every 2 s each cluster's head is
-# asked for its node table. Prints per cluster its availability (the fraction of samples in which all its workers were
-# ALIVE in its head's table), its recoveries (unavailable -> available) and the longest outage; then, after the
+# asked for its node table. Prints per cluster its availability (the fraction of samples in which all its running
+# workers were ALIVE in its head's table), its recoveries (unavailable -> available), the longest outage, and the
+# fraction of samples with a ghost (an ALIVE entry of a worker that no longer runs); then, after the
 # chaos and a wait until all are ready, checks that Swarm holds exactly the services the specs want: no orphan, no
 # duplicate, every service at its replicas. Exits 1 if that check fails.
 set -euo pipefail
@@ -19,23 +20,31 @@ container_of() { # $1 service: one of its containers, chosen with $RANDOM (SEED 
   local ids; mapfile -t ids < <(docker ps -q -f "label=com.docker.swarm.service.name=$1")
   (( ${#ids[@]} )) && echo "${ids[RANDOM % ${#ids[@]}]}"
 }
-alive_workers() { # $1 cluster: workers ALIVE in its head's table, read from the head's network namespace
+alive_ips() { # $1 cluster: the addresses of the workers ALIVE in its head's table, read from the head's network namespace
   local c pid; c=$(docker ps -q -f "label=com.docker.swarm.service.name=$1-head" | head -1)
-  [[ -n "$c" ]] || { echo 0; return; }
-  pid=$(docker inspect -f '{{.State.Pid}}' "$c" 2>/dev/null) || { echo 0; return; }
+  [[ -n "$c" ]] || return 0
+  pid=$(docker inspect -f '{{.State.Pid}}' "$c" 2>/dev/null) || return 0
   nsenter -t "$pid" -n curl -s -m 2 http://localhost:8265/api/v0/nodes 2>/dev/null | python3 -c '
 import json, sys
-print(sum(1 for n in json.load(sys.stdin)["data"]["result"]["result"] if n["state"] == "ALIVE" and not n["is_head_node"]))' \
-    2>/dev/null || echo 0
+for n in json.load(sys.stdin)["data"]["result"]["result"]:
+    if n["state"] == "ALIVE" and not n["is_head_node"]:
+        print(n["node_ip"])' 2>/dev/null || true
+}
+running_ips() { # $1 cluster: the addresses of its running worker containers
+  docker ps -q -f "label=com.docker.swarm.service.name=$1-worker-w" | xargs -r docker inspect \
+    -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{"\n"}}{{end}}' 2>/dev/null | grep . || true
 }
 
-# the sampler: one line per sample, "T CLUSTER UP" (UP 1 when all workers are ALIVE)
+# the sampler: one line per sample, "T CLUSTER UP GHOSTS": UP 1 when WORKERS running workers are ALIVE in the head's
+# table; GHOSTS the ALIVE entries of no running worker (a killed raylet Ray has not declared DEAD yet)
 (
   while :; do
     t=$(now)
     for i in $(seq 1 "$N"); do
-      [[ "$(alive_workers "bch$i")" == "$WORKERS" ]] && up=1 || up=0
-      echo "$t bch$i $up"
+      alive=$(alive_ips "bch$i" | sort -u); running=$(running_ips "bch$i" | sort -u)
+      live=$(comm -12 <(echo "$alive") <(echo "$running") | grep -c . || true)
+      ghosts=$(comm -23 <(echo "$alive") <(echo "$running") | grep -c . || true)
+      echo "$t bch$i $([[ "$live" == "$WORKERS" ]] && echo 1 || echo 0) $ghosts"
     done
     sleep 2
   done
@@ -64,20 +73,21 @@ python3 - "$WORK/samples" <<'PY'
 import collections, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    t, c, up = line.split()
-    rows[c].append((float(t), up == "1"))
-print("%-8s %12s %11s %18s" % ("cluster", "availability", "recoveries", "longest outage (s)"))
+    t, c, up, ghosts = line.split()
+    rows[c].append((float(t), up == "1", int(ghosts) > 0))
+print("%-8s %12s %11s %18s %14s" % ("cluster", "availability", "recoveries", "longest outage (s)", "ghost samples"))
 for c in sorted(rows):
     s = rows[c]
     down_since, longest, recoveries = None, 0.0, 0
-    for t, up in s:
+    for t, up, _ in s:
         if not up and down_since is None:
             down_since = t
         elif up and down_since is not None:
             recoveries += 1
             longest = max(longest, t - down_since)
             down_since = None
-    print("%-8s %12.3f %11d %18.1f" % (c, sum(u for _, u in s) / len(s), recoveries, longest))
+    print("%-8s %12.3f %11d %18.1f %14.3f" % (c, sum(u for _, u, _ in s) / len(s), recoveries, longest,
+                                              sum(g for _, _, g in s) / len(s)))
 PY
 
 # what Swarm holds against what the specs want: head and one worker service per cluster, nothing else of the bench

@@ -8,12 +8,10 @@ import io.swarmray.render.Labels;
 import io.swarmray.spec.Specs;
 import io.swarmray.status.Condition;
 import io.swarmray.status.RayNode;
-import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SwarmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -179,18 +177,7 @@ class ClusterReconcilerTest extends ReconcilerHarness {
 
     @Test
     void aSteadyClusterIsOnlyProbedUntilItsNodeTableChanges() {
-        spec(Specs.SAMPLE);
-        reconciler.reconcile("llm");
-        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
-        table = new ArrayList<>();
-        for (ObservedService svc : List.copyOf(swarm.services.values())) {
-            boolean head = svc.name().equals("llm-head");
-            for (int i = 0; i < svc.replicas(); i++) {
-                ObservedTask t = task(svc.name() + i, svc.id(), t0);
-                swarm.tasks.add(t);
-                table.add(new RayNode("node-" + t.id(), t.addresses().get(0), "ALIVE", head));
-            }
-        }
+        runningWithEveryNodeAlive(Instant.parse("2026-11-27T10:00:00Z"));
         watcher.changedClusters(swarm.tasks); // the listing for all clusters that the watcher polls
         assertNull(reconciler.reconcile("llm"), "ready: nothing to look at until the resync");
         assertEquals("ready", statuses.map.get("llm").state());

@@ -2,12 +2,7 @@ package io.swarmray.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.swarmray.spec.Specs;
-import io.swarmray.status.RayNode;
-import io.swarmray.swarm.ObservedService;
-import io.swarmray.swarm.ObservedTask;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,17 +13,7 @@ class FirstListingTest extends ReconcilerHarness {
     /** The cluster runs where its spec wants it, and its table lists every task ALIVE. */
     @BeforeEach
     void running() {
-        spec(Specs.SAMPLE);
-        reconciler.reconcile("llm");
-        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
-        table = new ArrayList<>();
-        for (ObservedService svc : List.copyOf(swarm.services.values())) {
-            for (int i = 0; i < svc.replicas(); i++) {
-                ObservedTask t = task(svc.name() + i, svc.id(), t0);
-                swarm.tasks.add(t);
-                table.add(new RayNode("node-" + t.id(), t.addresses().get(0), "ALIVE", svc.name().equals("llm-head")));
-            }
-        }
+        runningWithEveryNodeAlive(Instant.parse("2026-11-27T10:00:00Z"));
         statuses.map.clear(); // what a restarted operator knows: nothing observed yet
         swarm.writes.clear();
         swarm.readLog.clear();

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +21,18 @@ import org.junit.jupiter.api.Test;
  * back by themselves; only groups still stale after it are restarted, all at once and once.
  */
 class HeadReplacementPassTest extends ReconcilerHarness {
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+
+    /** The sample cluster's network and services exist; the tests add the tasks. */
+    @BeforeEach
+    void created() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+    }
 
     @Test
     void workersOfAReplacedHeadGetRaysGraceThenEveryGroupRestartsAtOnceAndOnlyOnce() {
-        spec(Specs.SAMPLE);
-        reconciler.reconcile("llm");
-        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        Instant t0 = T0;
         String head = swarm.services.get("llm-head").id();
         String gpu = swarm.services.get("llm-worker-gpu").id();
         String cpu = swarm.services.get("llm-worker-cpu").id();
@@ -60,9 +67,7 @@ class HeadReplacementPassTest extends ReconcilerHarness {
 
     @Test
     void workersThatLeftByThemselvesAsRaysDoAreNotRestartedAgain() {
-        spec(Specs.SAMPLE);
-        reconciler.reconcile("llm");
-        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        Instant t0 = T0;
         String gpu = swarm.services.get("llm-worker-gpu").id();
         swarm.tasks.add(task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60)));
         // the old worker exited when the new GCS did not know it (failed), and Swarm started its replacement
@@ -70,18 +75,13 @@ class HeadReplacementPassTest extends ReconcilerHarness {
                 t0.plusSeconds(64).toString(), t0.toString(), "cw1", List.of(), List.of()));
         swarm.tasks.add(task("w2", gpu, t0.plusSeconds(64)));
         swarm.writes.clear();
-        for (int s : new int[]{61, 64, 69, 120}) {
-            reconciler.clock = Clock.fixed(t0.plusSeconds(s), ZoneOffset.UTC);
-            reconciler.reconcile("llm");
-        }
+        passesAt(t0, 61, 64, 69, 120);
         assertEquals(List.of(), swarm.writes);
     }
 
     @Test
     void workersStartedWithTheHeadAreLeftAlone() {
-        spec(Specs.SAMPLE);
-        reconciler.reconcile("llm");
-        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        Instant t0 = T0;
         swarm.tasks.add(task("h1", swarm.services.get("llm-head").id(), t0.plusMillis(300)));
         swarm.tasks.add(task("w1", swarm.services.get("llm-worker-gpu").id(), t0));
         swarm.writes.clear();
@@ -96,9 +96,7 @@ class HeadReplacementPassTest extends ReconcilerHarness {
      */
     @Test
     void workersBackInTheNewHeadsTableAreNotRestartedHoweverOldTheirTasks() {
-        spec(Specs.SAMPLE);
-        reconciler.reconcile("llm");
-        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        Instant t0 = T0;
         ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
         ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
         ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
@@ -106,10 +104,7 @@ class HeadReplacementPassTest extends ReconcilerHarness {
         table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
                 new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false)));
         swarm.writes.clear();
-        for (int s : new int[]{61, 70, 90, 120}) {
-            reconciler.clock = Clock.fixed(t0.plusSeconds(s), ZoneOffset.UTC);
-            reconciler.reconcile("llm");
-        }
+        passesAt(t0, 61, 70, 90, 120);
         assertEquals(List.of("update llm-worker-cpu force=1", "update llm-worker-cpu force=1"), swarm.writes,
                 "the cpu worker never joined: restarted once (then its rollout settings restored); the gpu worker was left alone");
         // once every worker is back in the table, nothing is written however many passes follow

@@ -11,13 +11,17 @@ import io.swarmray.spec.Specs;
 import io.swarmray.status.ClusterStatus;
 import io.swarmray.status.RayNode;
 import io.swarmray.status.StatusStore;
+import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SelfContainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,5 +172,27 @@ abstract class ReconcilerHarness {
                 return RenderOptions.DEFAULT;
             }
         };
+    }
+
+    /** The sample cluster created; every service's replicas then run since {@code t0}, each ALIVE in the head's table. */
+    void runningWithEveryNodeAlive(Instant t0) {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        table = new ArrayList<>();
+        for (ObservedService svc : List.copyOf(swarm.services.values())) {
+            for (int i = 0; i < svc.replicas(); i++) {
+                ObservedTask t = task(svc.name() + i, svc.id(), t0);
+                swarm.tasks.add(t);
+                table.add(new RayNode("node-" + t.id(), t.addresses().get(0), "ALIVE", svc.name().equals("llm-head")));
+            }
+        }
+    }
+
+    /** One pass of the sample cluster at each of {@code seconds} after {@code t0}. */
+    void passesAt(Instant t0, int... seconds) {
+        for (int s : seconds) {
+            reconciler.clock = Clock.fixed(t0.plusSeconds(s), ZoneOffset.UTC);
+            reconciler.reconcile("llm");
+        }
     }
 }
