@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # N clusters (default 50; head + 1 worker each, the stand-in) on one operator, the jar with the JVM settings the
-# image ships (deploy/Dockerfile's JAVA_OPTS; JAVA_OPTS overrides), its Docker API requests counted by a proxy in
+# image ships (deploy/Dockerfile's JAVA_OPTS; JAVA_OPTS overrides) or the native binary OPERATOR_BIN (e.g.
+# target/*-runner after mvn package -Dnative), its Docker API requests counted by a proxy in
 # front of the engine's socket (bench/docker-proxy.py: HTTP requests, not calls). Prints:
 #   - RSS idle, and with N clusters ready;
 #   - seconds from the N files written until all N are ready;
@@ -32,7 +33,7 @@ for _ in $(seq 1 50); do [[ -S "$WORK/docker.sock" ]] && break; sleep 0.1; done
 ENGINE=${DOCKER_HOST:-unix:///var/run/docker.sock}
 export DOCKER_HOST=unix://$WORK/docker.sock
 
-echo "JAVA_OPTS: $JAVA_OPTS"
+echo "operator: ${OPERATOR_BIN:-the jar, JAVA_OPTS: $JAVA_OPTS}"
 start_operator $PORT
 sleep 15; idle=$(rss)
 t0=$(now)

@@ -7,13 +7,14 @@ trap cleanup_bench EXIT
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
 
-# start_operator PORT [COMMAND...]: starts the operator (COMMAND, default the packaged jar, or OPERATOR_JAR, e.g. an
-# earlier build kept aside for a before/after comparison; builds it if needed)
+# start_operator PORT [COMMAND...]: starts the operator (COMMAND, default the native binary OPERATOR_BIN if set, else the
+# packaged jar, or OPERATOR_JAR, e.g. an earlier build kept aside for a before/after comparison; builds it if needed)
 # on WORK/specs and waits until ready. Sets OP, and LISTEN_S and READY_S: seconds from launch until
 # /q/health/live first answers (any status) and until /q/health/ready answers 200.
 start_operator() {
   local port=$1; shift
   local cmd=("$@")
+  if ((${#cmd[@]} == 0)) && [[ -n "${OPERATOR_BIN:-}" ]]; then cmd=("$OPERATOR_BIN"); fi
   if ((${#cmd[@]} == 0)); then
     [[ -n "${OPERATOR_JAR:-}" || -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
     cmd=(java ${JAVA_OPTS:-} -jar "${OPERATOR_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}")
