@@ -22,8 +22,8 @@ final class StartScript {
      */
     static final String RESTART_IN_PLACE_AFTER = "SWARMRAY_RESTART_IN_PLACE_AFTER";
     /**
-     * The kubelet restarts a Ray container that exits inside its pod, at once the first time and then after
-     * 10 s, 20 s, ... (CrashLoopBackOff). A worker whose head was replaced exits by itself (Ray's 5 s self-check)
+     * The kubelet restarts a Ray container that exits inside its pod (backing off when it keeps exiting:
+     * CrashLoopBackOff). A worker whose head was replaced exits by itself (Ray's 5 s self-check)
      * and is back in a second this way, where a new Swarm task costs a new container and network attachment,
      * seconds each on a busy node. A {@code ray start} that ran less than this (bad flags, wrong version, a head
      * that never answered) ends the task instead, so a failing group still shows in Swarm's task history and in
