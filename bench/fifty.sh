@@ -9,6 +9,7 @@
 #     seconds (default 450) after all are ready: a steady cluster's probes back off from the resync interval (30 s)
 #     to their maximum (5 min) in 30 + 60 + 120 + 240 s;
 #   - the status API's latency (p50, p99 of 500 GETs of one cluster each);
+#   - the steady requests per minute by kind (method and path without ids), after the figures;
 #   - an operator restart with N clusters running: seconds until all N are ready again, and its writes (must be 0).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -41,9 +42,9 @@ for i in $(seq 1 "$N"); do write_spec "bff$i" 1; done
 wait_ready; up=$(since "$t0")
 echo "all $N ready $up s after the files were written; settling $SETTLE s"
 sleep "$SETTLE"
-a_r=$(count_of reads); a_w=$(count_of writes); a_e=$(count_of execs)
+a_r=$(count_of reads); a_w=$(count_of writes); a_e=$(count_of execs); cp "$WORK/counts" "$WORK/counts.a"
 sleep "$WINDOW"
-b_r=$(count_of reads); b_w=$(count_of writes); b_e=$(count_of execs)
+b_r=$(count_of reads); b_w=$(count_of writes); b_e=$(count_of execs); cp "$WORK/counts" "$WORK/counts.b"
 per_min() { awk -v c="$1" -v w="$WINDOW" 'BEGIN{printf "%.1f", c*60/w}'; }
 busy=$(rss)
 latency=$(python3 - "$PORT" "$N" <<'PY'
@@ -82,3 +83,6 @@ printf '%-52s %s\n' "clusters" "$N" \
   "restart: operator start -> its ready endpoint (s)" "$restart_ready" \
   "restart: operator start -> all ready again (s)" "$again_total" \
   "restart: Docker writes until 10 s after" "$restart_w"
+echo "steady requests per minute by kind:"
+awk -v w="$WINDOW" 'NF == 3 { k = $1 " " $2 } NR == FNR && NF == 3 { a[k] = $3; next }
+  NF == 3 && $3 > a[k] { printf "  %-44s %.1f\n", k, ($3 - a[k]) * 60 / w }' "$WORK/counts.a" "$WORK/counts.b"

@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -185,8 +184,6 @@ public class ClusterReconciler {
         if (spec.spec().autoscaled()) {
             desired = ReplicaPlan.expand(desired, spec.spec(), services);
         }
-        Map<String, ObservedService> byName = services.stream()
-                .collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<ObservedTask> tasks = listedTasks != null ? listedTasks : swarm.tasks(name);
         ObservedTask head = currentTask(tasks, services, Names.headService(name));
         var drift = ServiceDrift.apply(swarm, applied, spec.spec(), desired, services, head);
@@ -212,9 +209,10 @@ public class ClusterReconciler {
                 Unschedulable.groups(swarm, desired)));
         boolean settled = changes.isEmpty() && (status.state().equals("ready") || status.state().equals("suspended"));
         if (settled && staleWorkers.lookAgain() == null) {
-            ObservedService headService = byName.get(Names.headService(name));
-            steadiness.settled(name, mark, Steadiness.fingerprint(services),
-                    new Steadiness.Settled(headService == null ? "" : headService.id(), alive(ray.nodes())), clock.instant());
+            String headService = services.stream().filter(s -> s.name().equals(Names.headService(name))).map(ObservedService::id)
+                    .findFirst().orElse("");
+            steadiness.settled(name, mark, Steadiness.fingerprint(services), new Steadiness.Settled(headService, alive(ray.nodes())),
+                    clock.instant());
             return null;
         }
         // A group whose tasks keep failing (bad image, bad command) is looked at less often: Swarm retries anyway.

@@ -80,11 +80,20 @@ final class StartScript {
               set -- "$@" "--redis-password=$redis_password"
               unset redis_password
             fi
+            if [ -n "${SWARMRAY_RESTART_IN_PLACE_AFTER:-}" ]; then
+              # bash stays in front of ray start: Docker's stop signal goes to ray start when it runs, else ends the wait
+              stop() {
+                if [ -n "${ray_pid:-}" ]; then kill -TERM "$ray_pid" 2>/dev/null; wait "$ray_pid"; exit $?; fi
+                exit "$1"
+              }
+              trap 'stop 143' TERM
+              trap 'stop 130' INT
+            fi
             wait_for_gcs() {
               if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
                 until why=$(ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" 2>&1); do
                   echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS: ${why##*$'\\n'}"
-                  sleep 5
+                  sleep 5 & wait $!
                 done
               fi
             }
@@ -99,13 +108,13 @@ final class StartScript {
               ) &
             fi
             if [ -n "${SWARMRAY_RESTART_IN_PLACE_AFTER:-}" ]; then
-              trap 'kill -TERM "$ray_pid" 2>/dev/null; wait "$ray_pid"; exit $?' TERM INT
               while :; do
                 began=$SECONDS
                 ray start "$@" &
                 ray_pid=$!
                 wait "$ray_pid"
                 status=$?
+                ray_pid=
                 ran=$((SECONDS - began))
                 if [ "$ran" -lt "$SWARMRAY_RESTART_IN_PLACE_AFTER" ]; then
                   exit "$status"

@@ -163,22 +163,55 @@ class StartScriptTest {
         Path running = dir.resolve("running");
         scriptedStarts("trap 'echo TERM >> " + dir.resolve("calls") + "; exit 1' TERM\ntouch " + running
                 + "\nwhile :; do sleep 0.1; done\n", "exit 0\n");
-        List<String> cmd = List.of("setpriv", "--reuid=1000", "--regid=100", "--clear-groups", "/bin/bash", "-c", StartScript.TEXT,
-                "swarmray-start", "--block");
-        Path log = dir.resolve("output");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().clear();
-        pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
-        pb.environment().put(StartScript.RESTART_IN_PLACE_AFTER, "0");
-        Process p = pb.start();
-        for (int i = 0; i < 200 && !Files.exists(running); i++) {
-            Thread.sleep(50);
-        }
-        assertTrue(Files.exists(running), "ray start began");
+        Process p = inBackground(Map.of(StartScript.RESTART_IN_PLACE_AFTER, "0"));
+        awaitFile(running);
         p.destroy(); // SIGTERM to bash (setpriv execs it)
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        String out = Files.readString(log);
+        String out = Files.readString(dir.resolve("output"));
         assertEquals(1, p.exitValue(), out);
         assertEquals(List.of("start", "TERM"), calls(), out);
+    }
+
+    /**
+     * Stopped while it waits for the GCS between two starts: nothing runs, so the script ends at once with the
+     * status of a shell ended by SIGTERM, not after its 5 s pause and not with the status of a wait on nothing.
+     */
+    @Test
+    void aStopSignalBetweenTwoStartsEndsTheWaitAtOnce() throws Exception {
+        Path down = dir.resolve("gcs-down");
+        Path bin = dir.resolve("bin");
+        Files.writeString(bin.resolve("ray"), "#!/bin/bash\necho \"$1\" >> " + dir.resolve("calls") + "\n"
+                + "if [ \"$1\" = start ]; then sleep 1.2; touch " + down + "; exit 1; fi\n"
+                + "[ -e " + down + " ] && { echo 'no GCS at head:6379'; exit 1; }\nexit 0\n");
+        Process p = inBackground(Map.of(StartScript.RESTART_IN_PLACE_AFTER, "1", StartScript.WAIT_FOR_GCS, "head:6379"));
+        Path log = dir.resolve("output");
+        for (int i = 0; i < 200 && !Files.readString(log).contains("waiting for the Ray head"); i++) {
+            Thread.sleep(50);
+        }
+        long stopped = System.nanoTime();
+        p.destroy();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertTrue(System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(3), "ended within the 5 s pause: " + out);
+        assertEquals(143, p.exitValue(), out);
+        assertEquals(List.of("health-check", "start", "health-check"), calls(), out);
+    }
+
+    /** The script as a worker's container runs it, its output in {@code output}. */
+    private Process inBackground(Map<String, String> env) throws IOException {
+        List<String> cmd = List.of("setpriv", "--reuid=1000", "--regid=100", "--clear-groups", "/bin/bash", "-c", StartScript.TEXT,
+                "swarmray-start", "--block");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("output").toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 200 && !Files.exists(file); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(file), file + " appeared");
     }
 }
