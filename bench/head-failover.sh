@@ -3,6 +3,8 @@
 # worker ALIVE. SwarmRay against the same cluster as a plain stack file with restart policies (the
 # seed's way), side by side in one run; ROUNDS kills each (default 3), medians and their ratio.
 # NGROUPS worker groups (default 1) of WORKERS workers each (default 2): e.g. NGROUPS=2 WORKERS=2, NGROUPS=1 WORKERS=10.
+# HEAD_PROBE_PERIOD=N gives SwarmRay's head a livenessProbe with Ray's health URLs checked every N s (KubeRay's is 5 s)
+# and KubeRay's 10 minutes of tolerance: a new head's name resolves once it passed its first check.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}; WORKERS=${WORKERS:-2}; NGROUPS=${NGROUPS:-1}; PORT=18193
@@ -13,6 +15,12 @@ bench_spec bfo "$WORKERS" > "$WORK/.t"
 for g in $(seq 2 "$NGROUPS"); do # the same group again under another name
   sed -n '/^    - groupName: w$/,$p' "$WORK/.t" | sed "s/groupName: w$/groupName: w$g/" >> "$WORK/.t"
 done
+if [[ -n "${HEAD_PROBE_PERIOD:-}" ]]; then
+  check="wget --tries=1 -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success && wget --tries=1 -T 10 -q -O- http://localhost:8265/api/gcs_healthz | grep success"
+  probe="livenessProbe: {exec: {command: [bash, -c, \"$check\"]}, periodSeconds: $HEAD_PROBE_PERIOD, timeoutSeconds: 13, failureThreshold: $((600 / HEAD_PROBE_PERIOD)), initialDelaySeconds: 60}"
+  sed -i "s#\[{name: head, image: $IMAGE}\]#[{name: head, image: $IMAGE, ${probe//&/\\&}}]#" "$WORK/.t"
+  grep -q livenessProbe "$WORK/.t" || { echo "the head's probe was not placed" >&2; exit 1; }
+fi
 mv "$WORK/.t" "$WORK/specs/bfo.yaml"
 WORKER_CMD=$(cat <<'CMD'
 ["bash", "-c", "exec ray start --address=head:6379 --node-ip-address=$$(hostname -i | cut -d' ' -f1) --block"]

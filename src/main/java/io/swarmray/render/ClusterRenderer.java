@@ -9,6 +9,7 @@ import io.swarmray.spec.Quantity;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayCluster.GroupSpec;
 import io.swarmray.spec.RayCluster.NodeType;
+import io.swarmray.spec.RayCluster.Probe;
 import io.swarmray.spec.RayCluster.Volume;
 import io.swarmray.spec.RayCluster.VolumeKind;
 import java.math.BigDecimal;
@@ -269,9 +270,16 @@ public final class ClusterRenderer {
      * restarting a merely busy head takes the whole cluster down without fault tolerance (F7); the operator's
      * readiness still asks the GCS (the head's node table). A worker's raylet check fails only once the GCS
      * has declared it dead, so it keeps Swarm's quick replacement; its start period covers waiting for the head,
-     * where each attempt may take 5-35 s (F8).
+     * where each attempt may take 5-35 s (F8). A livenessProbe in the Ray container replaces them, as it does in
+     * KubeRay, with its own timings: a shorter period makes a new head resolvable sooner after a failover, since
+     * its name resolves only once it passed its first check (spec's ProbeReader says how a probe maps).
      */
     static HealthCheck healthCheck(GroupSpec g) {
+        Probe probe = g.template().container().liveness();
+        if (probe != null) {
+            return new HealthCheck(probe.test(), seconds(probe.periodSeconds()), seconds(probe.timeoutSeconds()), probe.failureThreshold(),
+                    seconds(probe.initialDelaySeconds()));
+        }
         int agent = RayStartCommand.intParam(g, "dashboard-agent-listen-port", RayStartCommand.DEFAULT_AGENT_PORT);
         String test = "wget --tries=1 -T 2 -q -O- http://localhost:" + agent + "/api/local_raylet_healthz | grep success";
         if (g.type() == NodeType.HEAD) {
@@ -282,5 +290,9 @@ public final class ClusterRenderer {
         }
         return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(3).toNanos(), 6,
                 Duration.ofSeconds(300).toNanos());
+    }
+
+    private static long seconds(int s) {
+        return Duration.ofSeconds(s).toNanos();
     }
 }

@@ -4,6 +4,7 @@ import io.swarmray.spec.RayCluster.Container;
 import io.swarmray.spec.RayCluster.EnvVar;
 import io.swarmray.spec.RayCluster.PodTemplate;
 import io.swarmray.spec.RayCluster.Port;
+import io.swarmray.spec.RayCluster.Probe;
 import io.swarmray.spec.RayCluster.Resources;
 import io.swarmray.spec.RayCluster.Volume;
 import io.swarmray.spec.RayCluster.VolumeKind;
@@ -26,7 +27,7 @@ final class PodReader {
             "hostNetwork", "hostIPC", "hostPID", "runtimeClassName", "topologySpreadConstraints", "nodeName",
             "automountServiceAccountToken", "enableServiceLinks", "shareProcessNamespace", "hostname", "subdomain");
     private static final Set<String> NO_SWARM_MEANING_CONTAINER = Set.of("imagePullPolicy", "command", "args",
-            "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "securityContext", "workingDir",
+            "lifecycle", "securityContext", "workingDir",
             "terminationMessagePath", "terminationMessagePolicy", "stdin", "tty", "envFrom", "resizePolicy");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
     private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/:@-]*");
@@ -137,7 +138,14 @@ final class PodReader {
         List<String> capabilities = PolicyCheck.container(r, policy, c, path);
         r.noSwarmMeaning(c, path, NO_SWARM_MEANING_CONTAINER);
         Set<String> used = new HashSet<>(NO_SWARM_MEANING_CONTAINER);
-        used.addAll(List.of("name", "image", "env", "ports", "resources", "volumeMounts"));
+        used.addAll(List.of("name", "image", "env", "ports", "resources", "volumeMounts", "livenessProbe", "readinessProbe",
+                "startupProbe"));
+        for (String other : List.of("readinessProbe", "startupProbe")) {
+            if (c.containsKey(other)) {
+                r.warn(path + "." + other,
+                        "Swarm has one healthcheck per task, which livenessProbe sets (else Ray's health URLs); ignored");
+            }
+        }
         r.ignoreOthers(c, path, used, "unknown field; ignored");
         String image = r.string(c.get("image"), path + ".image");
         if (image == null || image.isEmpty()) {
@@ -152,10 +160,13 @@ final class PodReader {
         List<Port> ports = ports(c.get("ports"), path + ".ports");
         Resources resources = resources(c.get("resources"), path + ".resources");
         List<VolumeMount> mounts = mounts(c.get("volumeMounts"), path + ".volumeMounts", volumes);
+        Probe liveness = c.get("livenessProbe") == null || ports == null
+                ? null
+                : ProbeReader.liveness(r, c.get("livenessProbe"), path + ".livenessProbe", ports);
         if (env == null || ports == null || resources == null || mounts == null) {
             return null;
         }
-        return new Container(image, env, ports, resources, mounts, capabilities);
+        return new Container(image, env, ports, resources, mounts, capabilities, liveness);
     }
 
     private List<EnvVar> env(Object v, String path) {

@@ -117,9 +117,29 @@ public record RayCluster(String name, String file, Map<String, String> labels, M
             SortedMap<String, String> nodeSelector) {
     }
 
-    /** @param capabilities added Linux capabilities, Docker's names (CAP_SYS_PTRACE), as the policy allowed them */
+    /**
+     * @param capabilities added Linux capabilities, Docker's names (CAP_SYS_PTRACE), as the policy allowed them
+     * @param liveness     the livenessProbe as Swarm's healthcheck, or null for Ray's health URLs
+     */
     public record Container(String image, List<EnvVar> env, List<Port> ports, Resources resources,
-            List<VolumeMount> volumeMounts, List<String> capabilities) {
+            List<VolumeMount> volumeMounts, List<String> capabilities, Probe liveness) {
+        /**
+         * The record's own form, the probe only when there is one: the spec's text is hashed into a RayService's cluster
+         * names and observedGeneration, which must not change for specs written before probes were read.
+         */
+        @Override
+        public String toString() {
+            return "Container[image=" + image + ", env=" + env + ", ports=" + ports + ", resources=" + resources + ", volumeMounts="
+                    + volumeMounts + ", capabilities=" + capabilities + (liveness == null ? "" : ", liveness=" + liveness) + "]";
+        }
+    }
+
+    /**
+     * A Kubernetes probe as Docker's healthcheck.
+     *
+     * @param test Docker's form of the check: "CMD" and the command
+     */
+    public record Probe(List<String> test, int periodSeconds, int timeoutSeconds, int failureThreshold, int initialDelaySeconds) {
     }
 
     public record EnvVar(String name, String value) {

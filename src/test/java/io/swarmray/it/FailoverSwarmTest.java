@@ -57,6 +57,22 @@ class FailoverSwarmTest {
         return out;
     }
 
+    /**
+     * A head liveness probe as a KubeRay user writes one, with Ray's own health URLs, checked every 2 s instead of
+     * KubeRay's 5: a replaced head's name resolves once it passed its first check, so sooner.
+     */
+    private static String withFastHeadProbe(String yaml) {
+        String out = yaml.replace("          - name: ray-head\n", "          - name: ray-head\n            livenessProbe:\n"
+                + "              exec: {command: [bash, -c, \"" + HEAD_CHECK + "\"]}\n"
+                + "              periodSeconds: 2\n              timeoutSeconds: 13\n"
+                + "              failureThreshold: 300\n              initialDelaySeconds: 60\n");
+        assertTrue(out.contains("failureThreshold: 300"), out);
+        return out;
+    }
+
+    static final String HEAD_CHECK = "wget --tries=1 -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success"
+            + " && wget --tries=1 -T 10 -q -O- http://localhost:8265/api/gcs_healthz | grep success";
+
     /** Every task of the cluster Swarm still lists, with its addresses: why a node is in the table. */
     private String taskHistory(String cluster) {
         StringBuilder out = new StringBuilder();
@@ -75,9 +91,13 @@ class FailoverSwarmTest {
         // the head's loss Swarm restarts the workers the new GCS rejects while the operator restarts their group (a
         // double restart, issue #15), and a replaced worker that never unregistered stays ALIVE until Ray's health
         // checks declare it DEAD, up to 65 s with Ray's defaults. Quick checks keep that within the wait.
-        writeSpec("ithead.yaml", withQuickHealthChecks(cluster(name, IMAGE, Map.of("w", 2))));
+        writeSpec("ithead.yaml", withFastHeadProbe(withQuickHealthChecks(cluster(name, IMAGE, Map.of("w", 2)))));
         try {
             awaitReady(name);
+            var check = service(docker, "ithead-head").getSpec().getTaskTemplate().getContainerSpec().getHealthCheck();
+            assertEquals(List.of("CMD", "bash", "-c", HEAD_CHECK), check.getTest(), "the spec's probe is Swarm's healthcheck");
+            assertEquals(List.of(2_000_000_000L, 13_000_000_000L, 300, 60_000_000_000L),
+                    List.of(check.getInterval(), check.getTimeout(), check.getRetries(), check.getStartPeriod()));
             String oldHead = container("ithead-head");
             Instant killedAt = Instant.now();
             docker.killContainerCmd(oldHead).exec();

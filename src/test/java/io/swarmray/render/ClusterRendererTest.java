@@ -114,6 +114,22 @@ class ClusterRendererTest {
     }
 
     @Test
+    void aLivenessProbeInTheSpecIsTheHealthcheckWithItsTimingsAndTheOtherGroupsKeepRays() {
+        String anchor = "            ports:\n              - {containerPort: 8266, hostPort: 18266, name: dashboard}\n";
+        RayCluster probed = Specs.parse(Specs.SAMPLE.replace(anchor, anchor
+                + "            livenessProbe: {httpGet: {path: /api/gcs_healthz, port: 8266}, periodSeconds: 2, failureThreshold: 300, "
+                + "initialDelaySeconds: 20, timeoutSeconds: 5}\n")).clusters().get(0).cluster();
+        var rendered = ClusterRenderer.render(probed, NET, RenderOptions.DEFAULT);
+        var head = rendered.services().get(0).healthCheck();
+        assertEquals(new DesiredService.HealthCheck(
+                List.of("CMD", "wget", "--tries=1", "-q", "-O", "/dev/null", "-T", "5", "http://localhost:8266/api/gcs_healthz"),
+                2_000_000_000L, 5_000_000_000L, 300, 20_000_000_000L), head);
+        assertEquals(svc("llm-worker-gpu").healthCheck(), rendered.services().get(1).healthCheck(), "a group without a probe keeps Ray's");
+        assertNotEquals(svc("llm-head").hash(), rendered.services().get(0).hash());
+        assertEquals(svc("llm-worker-gpu").hash(), rendered.services().get(1).hash(), "nothing else of the cluster changes");
+    }
+
+    @Test
     void theHashIsStableAndChangesWithTheSpec() {
         var again = ClusterRenderer.render(Specs.sample(), NET, RenderOptions.DEFAULT);
         assertEquals(d, again);

@@ -12,8 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** A stand-in head as a local process (python3, no Docker), its dashboard on 127.0.0.1. */
 final class LocalHead implements AutoCloseable {
@@ -23,8 +25,21 @@ final class LocalHead implements AutoCloseable {
     final int metrics;
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code n} distinct free ports: each socket is held until all are chosen, so no two are the same. */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                held.add(new ServerSocket(0));
+            }
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 
@@ -37,11 +52,12 @@ final class LocalHead implements AutoCloseable {
     /** Starts `ray start --head --block` with {@code env} added, and waits until its dashboard answers. */
     static LocalHead start(Map<String, String> env) throws Exception {
         Path temp = Files.createTempDirectory("standin-head");
-        int dashboard = freePort();
-        int metrics = freePort();
+        int[] ports = freePorts(5);
+        int dashboard = ports[0];
+        int metrics = ports[1];
         List<String> cmd = List.of("python3", RayStandinCliTest.RAY.toString(), "start", "--head", "--block", "--temp-dir=" + temp,
-                "--port=" + freePort(), "--dashboard-port=" + dashboard, "--dashboard-host=127.0.0.1",
-                "--ray-client-server-port=" + freePort(), "--dashboard-agent-listen-port=" + freePort(),
+                "--port=" + ports[2], "--dashboard-port=" + dashboard, "--dashboard-host=127.0.0.1",
+                "--ray-client-server-port=" + ports[3], "--dashboard-agent-listen-port=" + ports[4],
                 "--metrics-export-port=" + metrics, "--num-cpus=1");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
@@ -52,6 +68,8 @@ final class LocalHead implements AutoCloseable {
                 head.get(dashboard, "/api/version");
                 return head;
             } catch (ConnectException e) {
+                assertTrue(head.process.isAlive(), "the head exited with " + (head.process.isAlive() ? "" : head.process.exitValue())
+                        + " before its dashboard listened");
                 assertTrue(System.nanoTime() < deadline, "the head's dashboard did not listen");
                 Thread.sleep(200);
             }
@@ -75,5 +93,11 @@ final class LocalHead implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            // the next head of the test binds the same fixed ports (Ray's defaults for those not given) only once this one is gone
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
