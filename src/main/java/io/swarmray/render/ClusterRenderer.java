@@ -29,6 +29,8 @@ public final class ClusterRenderer {
     static final String HEAD_ALIAS = "head";
     /** KubeRay's head liveness failureThreshold (utils/constant.go:306-322). */
     static final int HEAD_HEALTH_RETRIES = 120;
+    /** A worker's healthcheck does not count while it may still be waiting for its head (F8: 5-35 s an attempt). */
+    static final Duration WORKER_WAIT_FOR_HEAD = Duration.ofSeconds(300);
     private static final long STOP_GRACE = Duration.ofSeconds(5).toNanos();
 
     private ClusterRenderer() {
@@ -272,13 +274,15 @@ public final class ClusterRenderer {
      * has declared it dead, so it keeps Swarm's quick replacement; its start period covers waiting for the head,
      * where each attempt may take 5-35 s (F8). A livenessProbe in the Ray container replaces them, as it does in
      * KubeRay, with its own timings: a shorter period makes a new head resolvable sooner after a failover, since
-     * its name resolves only once it passed its first check (spec's ProbeReader says how a probe maps).
+     * its name resolves only once it passed its first check (spec's ProbeReader says how a probe maps). A worker's
+     * probe starts counting after its wait for the head too, as KubeRay's starts after the init container's wait.
      */
     static HealthCheck healthCheck(GroupSpec g) {
         Probe probe = g.template().container().liveness();
         if (probe != null) {
+            long startPeriod = seconds(probe.initialDelaySeconds()) + (g.type() == NodeType.HEAD ? 0 : WORKER_WAIT_FOR_HEAD.toNanos());
             return new HealthCheck(probe.test(), seconds(probe.periodSeconds()), seconds(probe.timeoutSeconds()), probe.failureThreshold(),
-                    seconds(probe.initialDelaySeconds()));
+                    startPeriod);
         }
         int agent = RayStartCommand.intParam(g, "dashboard-agent-listen-port", RayStartCommand.DEFAULT_AGENT_PORT);
         String test = "wget --tries=1 -T 2 -q -O- http://localhost:" + agent + "/api/local_raylet_healthz | grep success";
@@ -289,7 +293,7 @@ public final class ClusterRenderer {
                     HEAD_HEALTH_RETRIES, Duration.ofSeconds(60).toNanos());
         }
         return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(3).toNanos(), 6,
-                Duration.ofSeconds(300).toNanos());
+                WORKER_WAIT_FOR_HEAD.toNanos());
     }
 
     private static long seconds(int s) {

@@ -125,6 +125,11 @@ class ClusterRendererTest {
                 List.of("CMD", "wget", "--tries=1", "-q", "-O", "/dev/null", "-T", "5", "http://localhost:8266/api/gcs_healthz"),
                 2_000_000_000L, 5_000_000_000L, 300, 20_000_000_000L), head);
         assertEquals(svc("llm-worker-gpu").healthCheck(), rendered.services().get(1).healthCheck(), "a group without a probe keeps Ray's");
+        RayCluster probedWorkers = Specs.parse(Specs.SAMPLE.replace("- {name: w, image: rayproject/ray:2.40.0}",
+                "- {name: w, image: rayproject/ray:2.40.0, livenessProbe: {tcpSocket: {port: 52365}, initialDelaySeconds: 10}}")).clusters()
+                .get(0).cluster();
+        assertEquals(310_000_000_000L, ClusterRenderer.render(probedWorkers, NET, RenderOptions.DEFAULT).services().get(2).healthCheck()
+                .startPeriodNanos(), "a worker's probe counts from after its wait for the head, as after KubeRay's init container");
         assertNotEquals(svc("llm-head").hash(), rendered.services().get(0).hash());
         assertEquals(svc("llm-worker-gpu").hash(), rendered.services().get(1).hash(), "nothing else of the cluster changes");
     }

@@ -12,6 +12,8 @@ import io.swarmray.spec.RayCluster.VolumeMount;
 import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The Ray container's livenessProbe, as KubeRay users write it, read as Swarm's healthcheck. */
 class ProbeReaderTest {
@@ -101,25 +103,21 @@ class ProbeReaderTest {
                         + "has no gRPC probe")));
     }
 
-    @Test
-    void badProbesNameFileDocumentAndField() {
-        String at = "specs/t.yaml[0] spec.headGroupSpec.template.spec.containers[0].livenessProbe";
-        assertEquals(List.of(at + ": needs one of exec, httpGet or tcpSocket"), errors("livenessProbe: {periodSeconds: 2}"));
-        assertEquals(List.of(at + ": may have only one of exec, httpGet, tcpSocket and grpc, has exec, tcpSocket"),
-                errors("livenessProbe: {exec: {command: [\"true\"]}, tcpSocket: {port: 1}}"));
-        assertEquals(List.of(at + ".periodSeconds: 0 must be at least 1"),
-                errors("livenessProbe: {exec: {command: [\"true\"]}, periodSeconds: 0}"));
-        assertEquals(List.of(at + ".successThreshold: 2 must be at most 1"),
-                errors("livenessProbe: {exec: {command: [\"true\"]}, successThreshold: 2}"));
-        assertEquals(List.of(at + ".exec.command: needs the command to run, as a list"), errors("livenessProbe: {exec: {command: []}}"));
-        assertEquals(List.of(at + ".httpGet.port: 'metrics' names none of the container's ports"),
-                errors("livenessProbe: {httpGet: {port: metrics}}"));
-        assertEquals(List.of(at + ".httpGet.path: 'health z' is not an absolute URL path (printable, no spaces)"),
-                errors("livenessProbe: {httpGet: {port: 80, path: health z}}"));
-        assertEquals(List.of(at + ".httpGet.scheme: 'FTP' is neither HTTP nor HTTPS"),
-                errors("livenessProbe: {httpGet: {port: 80, scheme: FTP}}"));
-        assertEquals(List.of(at + ".tcpSocket.port: is required"), errors("livenessProbe: {tcpSocket: {}}"));
-        assertEquals(List.of(at + ": must be a map, got a string"), errors("livenessProbe: yes please"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            livenessProbe: {periodSeconds: 2}                                        | : needs one of exec, httpGet or tcpSocket
+            livenessProbe: {exec: {command: [x]}, tcpSocket: {port: 1}}              | : may have only one of exec, httpGet, tcpSocket and grpc, has exec, tcpSocket
+            livenessProbe: {exec: {command: [x]}, periodSeconds: 0}                  | .periodSeconds: 0 must be at least 1
+            livenessProbe: {exec: {command: [x]}, successThreshold: 2}               | .successThreshold: 2 must be at most 1
+            livenessProbe: {exec: {command: []}}                                     | .exec.command: needs the command to run, as a list
+            livenessProbe: {httpGet: {port: metrics}}                                | .httpGet.port: 'metrics' names none of the container's ports
+            livenessProbe: {httpGet: {port: 80, path: health z}}                     | .httpGet.path: 'health z' is not an absolute URL path (printable, no spaces)
+            livenessProbe: {httpGet: {port: 80, scheme: FTP}}                        | .httpGet.scheme: 'FTP' is neither HTTP nor HTTPS
+            livenessProbe: {tcpSocket: {}}                                           | .tcpSocket.port: is required
+            livenessProbe: yes please                                                | : must be a map, got a string
+            """)
+    void badProbesNameFileDocumentAndField(String probe, String error) {
+        assertEquals(List.of("specs/t.yaml[0] spec.headGroupSpec.template.spec.containers[0].livenessProbe" + error), errors(probe));
     }
 
     /** The spec's text is hashed into RayService cluster names: a container without a probe reads as it did before. */
