@@ -1,6 +1,5 @@
 package io.swarmray.render;
 
-import io.swarmray.render.DesiredService.HealthCheck;
 import io.swarmray.render.DesiredService.Mount;
 import io.swarmray.render.DesiredService.MountType;
 import io.swarmray.render.DesiredService.PublishedPort;
@@ -9,7 +8,6 @@ import io.swarmray.spec.Quantity;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayCluster.GroupSpec;
 import io.swarmray.spec.RayCluster.NodeType;
-import io.swarmray.spec.RayCluster.Probe;
 import io.swarmray.spec.RayCluster.Volume;
 import io.swarmray.spec.RayCluster.VolumeKind;
 import java.math.BigDecimal;
@@ -27,10 +25,6 @@ import java.util.TreeMap;
  */
 public final class ClusterRenderer {
     static final String HEAD_ALIAS = "head";
-    /** KubeRay's head liveness failureThreshold (utils/constant.go:306-322). */
-    static final int HEAD_HEALTH_RETRIES = 120;
-    /** A worker's healthcheck does not count while it may still be waiting for its head (F8: 5-35 s an attempt). */
-    static final Duration WORKER_WAIT_FOR_HEAD = Duration.ofSeconds(300);
     private static final long STOP_GRACE = Duration.ofSeconds(5).toNanos();
 
     private ClusterRenderer() {
@@ -93,7 +87,7 @@ public final class ClusterRenderer {
                 placement(g), replicas, Names.network(cluster.name()), head ? List.of(HEAD_ALIAS) : List.of(),
                 c.ports().stream().filter(p -> p.hostPort() > 0)
                         .map(p -> new PublishedPort(p.containerPort(), p.hostPort(), p.protocol().toLowerCase())).toList(),
-                healthCheck(g), STOP_GRACE, extraNetworks(cluster, g, options.monitoring()), secrets(cluster, g),
+                HealthChecks.of(g), STOP_GRACE, extraNetworks(cluster, g, options.monitoring()), secrets(cluster, g),
                 new DesiredService.Rollout(g.rollout().parallelism(), g.rollout().delayNanos(), g.rollout().order(),
                         g.rollout().failureAction(), g.rollout().monitorNanos()),
                 c.capabilities(), null, Autoscaler.files(access), Autoscaler.hosts(access));
@@ -263,40 +257,5 @@ public final class ClusterRenderer {
         g.template().nodeSelector().forEach((k, v) -> constraints.add("node.labels." + k + "==" + v));
         constraints.addAll(g.placement().constraints());
         return new DesiredService.Placement(constraints, g.placement().spread(), g.placement().maxReplicasPerNode());
-    }
-
-    /**
-     * Ray's own health URLs (KubeRay's probes): the raylet on every node, and the GCS on the head. Swarm has one
-     * healthcheck where Kubernetes has liveness and readiness, and it replaces a task that fails it. The head
-     * gets KubeRay's liveness tolerance (120 x 5 s): gcs_healthz fails whenever the GCS takes over 0.1 s, and
-     * restarting a merely busy head takes the whole cluster down without fault tolerance (F7); the operator's
-     * readiness still asks the GCS (the head's node table). A worker's raylet check fails only once the GCS
-     * has declared it dead, so it keeps Swarm's quick replacement; its start period covers waiting for the head,
-     * where each attempt may take 5-35 s (F8). A livenessProbe in the Ray container replaces them, as it does in
-     * KubeRay, with its own timings: a shorter period makes a new head resolvable sooner after a failover, since
-     * its name resolves only once it passed its first check (spec's ProbeReader says how a probe maps). A worker's
-     * probe starts counting after its wait for the head too, as KubeRay's starts after the init container's wait.
-     */
-    static HealthCheck healthCheck(GroupSpec g) {
-        Probe probe = g.template().container().liveness();
-        if (probe != null) {
-            long startPeriod = seconds(probe.initialDelaySeconds()) + (g.type() == NodeType.HEAD ? 0 : WORKER_WAIT_FOR_HEAD.toNanos());
-            return new HealthCheck(probe.test(), seconds(probe.periodSeconds()), seconds(probe.timeoutSeconds()), probe.failureThreshold(),
-                    startPeriod);
-        }
-        int agent = RayStartCommand.intParam(g, "dashboard-agent-listen-port", RayStartCommand.DEFAULT_AGENT_PORT);
-        String test = "wget --tries=1 -T 2 -q -O- http://localhost:" + agent + "/api/local_raylet_healthz | grep success";
-        if (g.type() == NodeType.HEAD) {
-            int dashboard = RayStartCommand.intParam(g, "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
-            test += " && wget --tries=1 -T 10 -q -O- http://localhost:" + dashboard + "/api/gcs_healthz | grep success";
-            return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(13).toNanos(),
-                    HEAD_HEALTH_RETRIES, Duration.ofSeconds(60).toNanos());
-        }
-        return new HealthCheck(List.of("CMD-SHELL", test), Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(3).toNanos(), 6,
-                WORKER_WAIT_FOR_HEAD.toNanos());
-    }
-
-    private static long seconds(int s) {
-        return Duration.ofSeconds(s).toNanos();
     }
 }

@@ -1,14 +1,11 @@
 package io.swarmray.swarm;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Service;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.swarmray.Config;
 import io.swarmray.metrics.OperatorMetrics;
@@ -17,15 +14,12 @@ import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -139,34 +133,8 @@ public class SwarmClient {
      * three less.
      */
     public String exec(String containerId, List<String> command, Duration timeout, Predicate<String> complete) {
-        return call("exec in " + containerId.substring(0, Math.min(12, containerId.length())), () -> {
-            var created = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec();
-            var out = new ByteArrayOutputStream();
-            var err = new ByteArrayOutputStream();
-            try (var cb = docker.execStartCmd(created.getId())
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame f) {
-                            (f.getStreamType() == StreamType.STDERR ? err : out).writeBytes(f.getPayload());
-                        }
-                    })) {
-                if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s");
-                }
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-            String answer = out.toString(StandardCharsets.UTF_8);
-            if (err.size() == 0 && complete.test(answer)) {
-                return answer;
-            }
-            Long code = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();
-            if (code == null || code != 0) {
-                throw new IllegalStateException("exit code " + code + ": " + err.toString(StandardCharsets.UTF_8).trim());
-            }
-            return answer;
-        });
+        return call("exec in " + containerId.substring(0, Math.min(12, containerId.length())),
+                () -> ContainerExec.run(docker, containerId, command, timeout, complete));
     }
 
     /** The label filter of what this operator instance owns, of one cluster or of all. */
