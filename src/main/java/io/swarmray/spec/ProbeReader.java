@@ -66,15 +66,25 @@ final class ProbeReader {
     private static List<String> exec(FieldReader r, Object v, String path) {
         Map<String, Object> m = r.map(v, path);
         List<Object> command = m == null ? null : r.list(m.get("command"), path + ".command");
-        if (command == null || command.isEmpty()) {
+        if (command == null) {
+            return null; // of another type: the reader said so
+        }
+        if (command.isEmpty()) {
             r.error(path + ".command", "needs the command to run, as a list");
             return null;
         }
         List<String> test = new ArrayList<>(List.of("CMD"));
         for (int i = 0; i < command.size(); i++) {
-            String arg = r.string(command.get(i), path + ".command[" + i + "]");
-            if (arg == null || arg.indexOf('\0') >= 0) {
-                r.error(path + ".command[" + i + "]", arg == null ? "must be a string" : "contains a NUL character");
+            String at = path + ".command[" + i + "]";
+            String arg = r.string(command.get(i), at);
+            if (arg == null) {
+                if (command.get(i) == null) {
+                    r.error(at, "must be a string"); // a non-string the reader has named already
+                }
+                return null;
+            }
+            if (arg.indexOf('\0') >= 0) {
+                r.error(at, "contains a NUL character");
                 return null;
             }
             test.add(arg);

@@ -110,6 +110,10 @@ class ProbeReaderTest {
             livenessProbe: {exec: {command: [x]}, periodSeconds: 0}                  | .periodSeconds: 0 must be at least 1
             livenessProbe: {exec: {command: [x]}, successThreshold: 2}               | .successThreshold: 2 must be at most 1
             livenessProbe: {exec: {command: []}}                                     | .exec.command: needs the command to run, as a list
+            livenessProbe: {exec: [x]}                                               | .exec: must be a map, got a list
+            livenessProbe: {exec: {command: x}}                                      | .exec.command: must be a list, got a string
+            livenessProbe: {exec: {command: [x, {a: 1}]}}                            | .exec.command[1]: must be a string, got a map
+            livenessProbe: {exec: {command: [x, null]}}                              | .exec.command[1]: must be a string
             livenessProbe: {httpGet: {port: metrics}}                                | .httpGet.port: 'metrics' names none of the container's ports
             livenessProbe: {httpGet: {port: 80, path: health z}}                     | .httpGet.path: 'health z' is not an absolute URL path (printable, no spaces)
             livenessProbe: {httpGet: {port: 80, scheme: FTP}}                        | .httpGet.scheme: 'FTP' is neither HTTP nor HTTPS
