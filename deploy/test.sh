@@ -2,10 +2,10 @@
 # The test command (README): on a Debian machine, as root, from nothing.
 #   installs what is missing (JDK 17, Maven, docker.io, debootstrap, prometheus), starts dockerd and a
 #   single-node swarm if needed, builds the test images (cached), removes what an earlier test run
-#   left on the swarm, brings up the three-node lab (deploy/testbed/lab.sh), then runs every unit and
-#   integration test with Maven: *Test in the test phase, *IT (against the packaged operator) after packaging;
-#   then compiles the native binary (a GraalVM 25 toolchain assembled once per machine if none is installed)
-#   and runs the *IT that start the packaged operator against it (README, "Tests": which run where, and why).
+#   left on the swarm, brings up the three-node lab (deploy/testbed/lab.sh), packages the operator as a jar
+#   and as a native binary (a GraalVM 25 toolchain assembled once per machine if none is installed), then runs
+#   two streams of tests at once: the unit tests and *SwarmTest (surefire), and the *IT (failsafe) that start the
+#   packaged operator, against the jar and then the native binary (README, "Tests": which run where, and why).
 # Extra arguments go to Maven (e.g. deploy/test.sh -Dtest=SpecParserTest).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,17 +45,46 @@ DOCKER_HOST=unix:///run/swarmray-lab/n1/docker.sock deploy/testbed/clean-test-ob
 # GraalVM 25 for the native build: GRAALVM_HOME, native-image on PATH, or assembled offline (~2.5 min, cached)
 GRAALVM=$(deploy/testbed/ensure-native-toolchain.sh)
 
-log "mvn verify (JVM)"
+log "mvn package: the jar, then the native binary ($GRAALVM)"
 # -Dvalidate-format: unformatted code or unsorted imports fail the build (`mvn process-sources` fixes both)
-mvn -B -ntp clean verify -Dvalidate-format -Dit.test="$JVM_ITS" "$@"
-# the native run below writes its *IT reports into the same directory
-rm -rf target/failsafe-reports-jvm && mv target/failsafe-reports target/failsafe-reports-jvm
-
-log "mvn verify -Dnative: the native binary ($GRAALVM), then $NATIVE_ITS against it"
-mvn -B -ntp verify -Dnative -Dquarkus.native.graalvm-home="$GRAALVM" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test="$NATIVE_ITS" "$@"
+mvn -B -ntp clean package -Dvalidate-format -DskipTests "$@"
+cp target/quarkus-artifact.properties target/quarkus-artifact-jar.properties
+# built alone: native-image takes both cores for about 3.5 minutes, which the tests' timings below must not share
+mvn -B -ntp package -Dnative -Dquarkus.native.graalvm-home="$GRAALVM" -Dvalidate-format -DskipTests "$@"
+cp target/quarkus-artifact.properties target/quarkus-artifact-native.properties
 ls -l target/*-runner
+
+# Then two streams at once (README, "Tests"): the tests mostly wait on Swarm's and Ray's timings, and one stream
+# leaves this 2-core machine's CPU idle 60-80 % of the time. Each stream's operators have their own instance,
+# specs directory and ports, and each test looks only at its own clusters.
+#  - tests: the unit tests and the *SwarmTest (surefire), with the operator in the test JVM;
+#  - its: the *IT (failsafe) against the jar, then against the native binary. Which artefact an *IT starts is
+#    the one target/quarkus-artifact.properties names, as for Quarkus's own @QuarkusIntegrationTest.
+tests() {
+  mvn -B -ntp surefire:test "$@"
+}
+its() {
+  local rc=0
+  cp target/quarkus-artifact-jar.properties target/quarkus-artifact.properties
+  mvn -B -ntp failsafe:integration-test failsafe:verify -Dit.test="$JVM_ITS" "$@" || rc=$?
+  rm -rf target/failsafe-reports-jvm
+  if [[ -d target/failsafe-reports ]]; then mv target/failsafe-reports target/failsafe-reports-jvm; fi
+  cp target/quarkus-artifact-native.properties target/quarkus-artifact.properties
+  mvn -B -ntp failsafe:integration-test failsafe:verify -Dit.test="$NATIVE_ITS" "$@" || rc=$?
+  return $rc
+}
+log "tests (unit, *SwarmTest) beside its ($JVM_ITS on the jar, then $NATIVE_ITS on the native binary)"
+(set -o pipefail; tests "$@" 2>&1 | sed -u 's/^/[tests] /') &
+tests_pid=$!
+(set -o pipefail; its "$@" 2>&1 | sed -u 's/^/[its] /') &
+its_pid=$!
+tests_rc=0 its_rc=0
+wait $tests_pid || tests_rc=$?
+wait $its_pid || its_rc=$?
+log "tests: exit $tests_rc; its: exit $its_rc"
+
 # one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"
 cat target/surefire-reports/TEST-*.xml target/failsafe-reports-jvm/TEST-*.xml target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
   | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] += kv[2] } }
          END { printf "%d passed, %d failed, %d skipped\n", v["tests"] - v["failures"] - v["errors"] - v["skipped"], v["failures"] + v["errors"], v["skipped"] }' || true
+((tests_rc == 0 && its_rc == 0))

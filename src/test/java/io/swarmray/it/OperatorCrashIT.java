@@ -15,10 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,12 +83,6 @@ class OperatorCrashIT {
         operator.destroyForcibly().waitFor(); // SIGKILL on Linux
     }
 
-    private static void write(String file, String yaml) throws IOException {
-        Path tmp = SPECS.resolve("." + file);
-        Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
-        Files.move(tmp, SPECS.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static void deleteSpecs() throws IOException {
         try (var files = Files.list(SPECS)) {
             for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
@@ -104,8 +96,8 @@ class OperatorCrashIT {
     }
 
     private static List<Service> owned() {
-        return docker.listServicesCmd().withLabelFilter(Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, "swarmray-it", "true")).exec()
-                .stream().filter(s -> s.getSpec().getName().startsWith("crash")).toList();
+        // by instance: the *SwarmTest operator runs beside this one (deploy/test.sh), with clusters of its own
+        return docker.listServicesCmd().withLabelFilter(Map.of(Labels.INSTANCE, "crash")).exec();
     }
 
     private static String state(String name) {
@@ -132,7 +124,7 @@ class OperatorCrashIT {
         Files.createDirectories(SPECS);
         deleteSpecs();
         start();
-        write("crashstable.yaml", spec("crashstable", 1, SwarmFixture.IMAGE));
+        SwarmFixture.writeSpec(SPECS, "crashstable.yaml", spec("crashstable", 1, SwarmFixture.IMAGE));
         SwarmFixture.await("crashstable ready", SwarmFixture.READY_TIMEOUT, () -> state("crashstable"), "ready"::equals);
         var stableVersions = owned().stream().filter(s -> s.getSpec().getName().startsWith("crashstable"))
                 .collect(Collectors.toMap(s -> s.getSpec().getName(), s -> s.getVersion().getIndex()));
@@ -165,7 +157,7 @@ class OperatorCrashIT {
                 }
             }
             if (declared.containsKey(name)) {
-                write(name + ".yaml", declared.get(name));
+                SwarmFixture.writeSpec(SPECS, name + ".yaml", declared.get(name));
             } else {
                 Files.deleteIfExists(SPECS.resolve(name + ".yaml"));
             }
@@ -232,11 +224,11 @@ class OperatorCrashIT {
         start();
         String name = "crashsvc";
         String v1 = RayServiceSwarmTest.service(name, SwarmFixture.IMAGE, "v1");
-        write("crashsvc.yaml", v1);
+        SwarmFixture.writeSpec(SPECS, "crashsvc.yaml", v1);
         String first = SwarmFixture.await("crashsvc Ready", SwarmFixture.READY_TIMEOUT, () -> rayService(name),
                 s -> s != null && "True".equals(s.getString("status.conditions.find { it.type == 'Ready' }.status")))
                 .getString("status.activeServiceStatus.rayClusterName");
-        write("crashsvc.yaml", RayServiceSwarmTest.service(name, SwarmFixture.IMAGE + "2", "v1"));
+        SwarmFixture.writeSpec(SPECS, "crashsvc.yaml", RayServiceSwarmTest.service(name, SwarmFixture.IMAGE + "2", "v1"));
         List<String> log = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int delay = 500 + random.nextInt(4000); // while the new cluster is created, configured, switched to
@@ -270,7 +262,7 @@ class OperatorCrashIT {
         deleteSpecs();
         start();
         String name = "crashjob";
-        write(name + ".yaml", RayJobSwarmTest.job(name, "\"sleep 6; echo done\"", ""));
+        SwarmFixture.writeSpec(SPECS, name + ".yaml", RayJobSwarmTest.job(name, "\"sleep 6; echo done\"", ""));
         List<String> log = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             if (i == 4) {
@@ -321,7 +313,7 @@ class OperatorCrashIT {
         deleteSpecs();
         start();
         String name = "crashas";
-        write(name + ".yaml", AutoscalingSwarmTest.cluster(name, 4, "Default"));
+        SwarmFixture.writeSpec(SPECS, name + ".yaml", AutoscalingSwarmTest.cluster(name, 4, "Default"));
         SwarmFixture.await(name + " ready", SwarmFixture.READY_TIMEOUT, () -> state(name), "ready"::equals);
         String head = AutoscalingSwarmTest.headContainer(name);
         AutoscalingSwarmTest.demand(head, "add", "job", "{\"CPU\": 1}", "3");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusIntegrationTest
 class PackagedOperatorIT {
+    /** The directory of the application.properties' profile pack, in which @QuarkusIntegrationTest runs it. */
+    static final Path SPECS = Path.of("target/pack-specs");
 
     @Test
     void theArtifactCreatesScalesAndRemovesACluster() throws Exception {
@@ -25,14 +28,14 @@ class PackagedOperatorIT {
                 c -> c == 200);
         String name = "itpack";
         String yaml = SwarmFixture.cluster(name, SwarmFixture.IMAGE, Map.of("w", 1));
-        SwarmFixture.writeSpec("itpack.yaml", yaml);
+        SwarmFixture.writeSpec(SPECS, "itpack.yaml", yaml);
         var s = SwarmFixture.awaitReady(name);
         assertEquals("True", s.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
-        SwarmFixture.writeSpec("itpack.yaml", yaml.replace("replicas: 1", "replicas: 2"));
+        SwarmFixture.writeSpec(SPECS, "itpack.yaml", yaml.replace("replicas: 1", "replicas: 2"));
         SwarmFixture.await("2 ready", Duration.ofSeconds(90), () -> SwarmFixture.status(name),
                 st -> st.getInt("status.readyWorkerReplicas") == 2);
-        SwarmFixture.deleteSpec("itpack.yaml");
+        Files.delete(SPECS.resolve("itpack.yaml"));
         SwarmFixture.await("removed", Duration.ofSeconds(60), () -> SwarmFixture.httpStatus(name), c -> c == 404);
-        assertTrue(Files.notExists(SwarmFixture.SPECS.resolve("itpack.yaml")));
+        assertTrue(Files.notExists(SPECS.resolve("itpack.yaml")));
     }
 }

@@ -33,12 +33,17 @@ final class SwarmFixture {
     private SwarmFixture() {
     }
 
-    /** Writes a spec file atomically (as editors and `swarmray apply` do). */
+    /** Writes a spec file into the test operator's directory atomically (as editors and `swarmray apply` do). */
     static Path writeSpec(String file, String yaml) throws IOException {
-        Files.createDirectories(SPECS);
-        Path tmp = SPECS.resolve("." + file + ".tmp");
+        return writeSpec(SPECS, file, yaml);
+    }
+
+    /** Writes a spec file into an operator's directory atomically. */
+    static Path writeSpec(Path dir, String file, String yaml) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + file + ".tmp");
         Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
-        return Files.move(tmp, SPECS.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(tmp, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static void deleteSpec(String file) throws IOException {
