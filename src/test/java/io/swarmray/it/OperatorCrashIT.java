@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
 class OperatorCrashIT {
     static final int KILLS = 32;
     static final int PORT = 18191;
+    /** Its RayService's published endpoint port: RayServiceSwarmTest's runs at the same time (deploy/test.sh). */
+    static final int SERVE_PORT = 28181;
     static final Path SPECS = Path.of("target/crash-specs");
     static DockerClient docker;
     private Process operator;
@@ -223,12 +225,12 @@ class OperatorCrashIT {
         deleteSpecs();
         start();
         String name = "crashsvc";
-        String v1 = RayServiceSwarmTest.service(name, SwarmFixture.IMAGE, "v1");
+        String v1 = RayServiceSwarmTest.service(name, SwarmFixture.IMAGE, "v1", SERVE_PORT);
         SwarmFixture.writeSpec(SPECS, "crashsvc.yaml", v1);
         String first = SwarmFixture.await("crashsvc Ready", SwarmFixture.READY_TIMEOUT, () -> rayService(name),
                 s -> s != null && "True".equals(s.getString("status.conditions.find { it.type == 'Ready' }.status")))
                 .getString("status.activeServiceStatus.rayClusterName");
-        SwarmFixture.writeSpec(SPECS, "crashsvc.yaml", RayServiceSwarmTest.service(name, SwarmFixture.IMAGE + "2", "v1"));
+        SwarmFixture.writeSpec(SPECS, "crashsvc.yaml", RayServiceSwarmTest.service(name, SwarmFixture.IMAGE + "2", "v1", SERVE_PORT));
         List<String> log = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int delay = 500 + random.nextInt(4000); // while the new cluster is created, configured, switched to

@@ -41,6 +41,11 @@ class RayServiceSwarmTest {
 
     /** A RayService whose rayClusterConfig is {@link SwarmFixture#cluster}'s spec: a head and one worker group "cpu". */
     static String service(String name, String image, String version) {
+        return service(name, image, version, PORT);
+    }
+
+    /** {@link #service} with its endpoint published on another port: one used by no test that may run at once. */
+    static String service(String name, String image, String version, int publishedPort) {
         String clusterSpec = SwarmFixture.nestedClusterSpec(name, image, Map.of("cpu", 1));
         return """
                 apiVersion: ray.io/v1
@@ -59,7 +64,7 @@ class RayServiceSwarmTest {
                         import_path: model:app
                         args: {version: %s}
                   rayClusterConfig:
-                """.formatted(name, PORT, version) + clusterSpec;
+                """.formatted(name, publishedPort, version) + clusterSpec;
     }
 
     static JsonPath serviceStatus(String name) {
