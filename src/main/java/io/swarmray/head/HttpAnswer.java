@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 /**
  * An HTTP/1.x answer as {@link HeadProbe#EXEC_CLIENT} prints it (status line, headers, body), read back.
  *
- * @param whole the body has the Content-Length the headers give: all of it arrived
- * @param cut   the headers give a Content-Length the body does not have (the server or the client stopped early)
+ * @param bodyBytes     the body's length in UTF-8 bytes
+ * @param contentLength the length the headers give, or -1 when they give none
  */
-record HttpAnswer(HeadProbe.Reply reply, boolean whole, boolean cut) {
+record HttpAnswer(HeadProbe.Reply reply, long bodyBytes, long contentLength) {
     private static final Pattern STATUS = Pattern.compile("HTTP/1\\.[01] ([1-5][0-9][0-9])(?: [^\r\n]*)?");
     private static final Pattern LENGTH = Pattern.compile("(?m)^content-length:[ \t]*([0-9]{1,10})[ \t]*\r?$");
 
@@ -29,11 +29,20 @@ record HttpAnswer(HeadProbe.Reply reply, boolean whole, boolean cut) {
         }
         String body = out.substring(headEnd + 4);
         Matcher length = LENGTH.matcher(head.toLowerCase(Locale.ROOT));
-        var reply = new HeadProbe.Reply(Integer.parseInt(status.group(1)), body);
-        if (!length.find()) {
-            return new HttpAnswer(reply, false, false); // whole once the client ended well (it read until the server closed)
-        }
-        boolean whole = body.getBytes(StandardCharsets.UTF_8).length == Long.parseLong(length.group(1));
-        return new HttpAnswer(reply, whole, !whole);
+        return new HttpAnswer(new HeadProbe.Reply(Integer.parseInt(status.group(1)), body), body.getBytes(StandardCharsets.UTF_8).length,
+                length.find() ? Long.parseLong(length.group(1)) : -1);
+    }
+
+    /** The body has the Content-Length the headers give: all of it arrived. */
+    boolean whole() {
+        return contentLength >= 0 && bodyBytes == contentLength;
+    }
+
+    /**
+     * The headers give a Content-Length the body does not have: the server or the client stopped early. Without a
+     * length the answer is whole once the client ended well (it read until the server closed).
+     */
+    boolean cut() {
+        return contentLength >= 0 && bodyBytes != contentLength;
     }
 }
