@@ -49,7 +49,7 @@ log "mvn package: the jar, then the native binary ($GRAALVM)"
 # -Dvalidate-format: unformatted code or unsorted imports fail the build (`mvn process-sources` fixes both)
 mvn -B -ntp clean package -Dvalidate-format -DskipTests "$@"
 cp target/quarkus-artifact.properties target/quarkus-artifact-jar.properties
-# built alone: native-image takes both cores for about 3.5 minutes, which the tests' timings below must not share
+# built alone: native-image takes both cores for 3.5 to 5 minutes, which the tests' timings below must not share
 mvn -B -ntp package -Dnative -Dquarkus.native.graalvm-home="$GRAALVM" -Dvalidate-format -DskipTests "$@"
 cp target/quarkus-artifact.properties target/quarkus-artifact-native.properties
 ls -l target/*-runner
