@@ -3,7 +3,6 @@ package io.swarmray.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.swarmray.metrics.ClusterSeries.GroupSeries;
@@ -25,8 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 /**
  * Every meter the operator exports, each with its HELP text: SwarmRay's own and KubeRay's cluster series
@@ -44,34 +44,33 @@ public class OperatorMetrics {
 
     Clock clock = Clock.systemUTC();
     private final Map<String, Instant> unprovisionedSince = new ConcurrentHashMap<>();
-    private MultiGauge workers;
-    private MultiGauge ready;
-    private MultiGauge conditions;
-    private MultiGauge groups;
-    private MultiGauge info;
-    private MultiGauge provisioned;
-    private MultiGauge provisionedDuration;
+    private LiveRows workers;
+    private LiveRows ready;
+    private LiveRows conditions;
+    private LiveRows groups;
+    private LiveRows info;
+    private LiveRows provisioned;
+    private LiveRows provisionedDuration;
 
     @PostConstruct
     void init() {
-        workers = multiGauge("swarmray.cluster.workers",
+        workers = family("swarmray.cluster.workers",
                 "Worker replicas of a cluster by kind: desired (the spec), available (running tasks), ready (ALIVE in Ray's node table)");
-        ready = multiGauge("swarmray.cluster.ready", "1 while the cluster's state is ready, else 0");
-        conditions = multiGauge("swarmray.cluster.condition",
+        ready = family("swarmray.cluster.ready", "1 while the cluster's state is ready, else 0");
+        conditions = family("swarmray.cluster.condition",
                 "1 while the cluster's condition of this type holds (HeadReady, RayClusterProvisioned, ReplicaFailure, ...), else 0");
-        groups = multiGauge("swarmray.group.replicas",
+        groups = family("swarmray.group.replicas",
                 "Replicas of a worker group by kind: desired, available, ready (ALIVE in Ray's node table), min (the spec's minReplicas)");
-        info = multiGauge("kuberay.cluster.info", "Metadata information about Ray clusters");
-        provisioned = multiGauge("kuberay.cluster.condition.provisioned", "Indicates whether the RayCluster is provisioned");
+        info = family("kuberay.cluster.info", "Metadata information about Ray clusters");
+        provisioned = family("kuberay.cluster.condition.provisioned", "Indicates whether the RayCluster is provisioned");
         // KubeRay's name ends in _seconds: Micrometer appends the base unit
-        provisionedDuration = MultiGauge.builder("kuberay.cluster.provisioned.duration").baseUnit("seconds")
-                .description("The time, in seconds, when a RayCluster's `RayClusterProvisioned` status transitions from false (or unset) "
-                        + "to true (counted from when this operator first saw it unprovisioned)")
-                .register(registry);
+        provisionedDuration = new LiveRows(registry, "kuberay.cluster.provisioned.duration", "seconds",
+                "The time, in seconds, when a RayCluster's `RayClusterProvisioned` status transitions from false (or unset) "
+                        + "to true (counted from when this operator first saw it unprovisioned)");
     }
 
-    private MultiGauge multiGauge(String name, String help) {
-        return MultiGauge.builder(name).description(help).register(registry);
+    private LiveRows family(String name, String help) {
+        return new LiveRows(registry, name, null, help);
     }
 
     void onStatus(@Observes StatusChanged changed) {
@@ -89,28 +88,42 @@ public class OperatorMetrics {
         Map<String, RayCluster> specsByName = new HashMap<>();
         specs.clusters().stream().filter(c -> c.spec() != null).forEach(c -> specsByName.put(c.name(), c.spec()));
         List<ClusterSeries> series = ClusterSeries.of(statuses.all(), specsByName, unprovisionedSince);
-        workers.register(series.stream().flatMap(c -> Map.of("desired", c.desiredWorkers(), "available", c.availableWorkers(), "ready",
-                c.readyWorkers()).entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("cluster", c.name(), "kind", e.getKey()), e.getValue())))
-                .toList(), true);
-        ready.register(series.stream().map(c -> MultiGauge.Row.of(Tags.of("cluster", c.name()), c.ready() ? 1 : 0)).toList(), true);
-        info.register(series.stream().map(c -> MultiGauge.Row.of(kube(c).and("owner_kind", c.ownerKind()), 1)).toList(), true);
-        provisioned.register(series.stream().map(c -> MultiGauge.Row.of(kube(c).and("condition", String.valueOf(c.provisioned())), 1))
-                .toList(), true);
-        conditions.register(series.stream().flatMap(c -> c.conditions().entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("cluster", c.name(), "type", e.getKey()), e.getValue() ? 1 : 0))).toList(), true);
-        groups.register(series.stream().flatMap(c -> c.groups().stream().flatMap(g -> groupRows(c.name(), g))).toList(), true);
-        provisionedDuration.register(series.stream().filter(c -> c.provisionedSeconds() != null)
-                .map(c -> MultiGauge.Row.of(kube(c), c.provisionedSeconds())).toList(), true);
+        workers.set(rows(series, c -> byKind(Tags.of("cluster", c.name()),
+                Map.of("desired", c.desiredWorkers(), "available", c.availableWorkers(), "ready", c.readyWorkers()))));
+        ready.set(rows(series, c -> Map.of(Tags.of("cluster", c.name()), c.ready() ? 1 : 0)));
+        info.set(rows(series, c -> Map.of(kube(c).and("owner_kind", c.ownerKind()), 1)));
+        provisioned.set(rows(series, c -> Map.of(kube(c).and("condition", String.valueOf(c.provisioned())), 1)));
+        conditions.set(rows(series, c -> c.conditions().entrySet().stream()
+                .collect(Collectors.toMap(e -> Tags.of("cluster", c.name(), "type", e.getKey()), e -> e.getValue() ? 1 : 0))));
+        groups.set(rows(series, c -> {
+            Map<Tags, Integer> byGroup = new HashMap<>();
+            c.groups().forEach(g -> byGroup.putAll(byKind(Tags.of("cluster", c.name(), "group", g.group()), groupKinds(g))));
+            return byGroup;
+        }));
+        provisionedDuration.set(rows(series.stream().filter(c -> c.provisionedSeconds() != null).toList(),
+                c -> Map.of(kube(c), c.provisionedSeconds())));
     }
 
-    private static Stream<MultiGauge.Row<?>> groupRows(String cluster, GroupSeries g) {
+    /** Every cluster's rows of one family. */
+    private static Map<Tags, Number> rows(List<ClusterSeries> series, Function<ClusterSeries, Map<Tags, ? extends Number>> of) {
+        Map<Tags, Number> all = new HashMap<>();
+        series.forEach(c -> all.putAll(of.apply(c)));
+        return all;
+    }
+
+    /** One row per kind, with the family's other tags. */
+    private static Map<Tags, Integer> byKind(Tags tags, Map<String, Integer> kinds) {
+        Map<Tags, Integer> out = new HashMap<>();
+        kinds.forEach((kind, n) -> out.put(tags.and("kind", kind), n));
+        return out;
+    }
+
+    private static Map<String, Integer> groupKinds(GroupSeries g) {
         Map<String, Integer> kinds = new TreeMap<>(Map.of("desired", g.desired(), "available", g.available(), "ready", g.ready()));
         if (g.min() != null) {
             kinds.put("min", g.min());
         }
-        return kinds.entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("cluster", cluster, "group", g.group(), "kind", e.getKey()), e.getValue()));
+        return kinds;
     }
 
     private static Tags kube(ClusterSeries c) {
