@@ -86,6 +86,8 @@ public class ClusterReconciler {
      * its old tasks look stale until it ends: restarting again would start the roll over and over.
      */
     private final Map<String, String> restartedForHead = new ConcurrentHashMap<>();
+    /** The services of each cluster last logged as kept as another operator version rendered them. */
+    private final Map<String, List<String>> keptLogged = new ConcurrentHashMap<>();
     private final OperatorNetworks operatorNetworks = new OperatorNetworks();
     Steadiness steadiness = new Steadiness(Duration.ofSeconds(30), Duration.ofMinutes(5));
     private volatile FirstListing firstListing = FirstListing.NONE;
@@ -193,6 +195,13 @@ public class ClusterReconciler {
             LOG.infof("cluster %s: %s", name, String.join(", ", changes));
             services = swarm.services(name);
         }
+        if (!drift.kept().equals(keptLogged.getOrDefault(name, List.of()))) {
+            keptLogged.put(name, drift.kept());
+            if (!drift.kept().isEmpty()) {
+                LOG.infof("cluster %s: %s keep running as an earlier operator version rendered them; an edit of their group"
+                        + " applies this version's rendering (README, \"Operator upgrades\")", name, String.join(", ", drift.kept()));
+            }
+        }
         if (head != null && head.running()) {
             operatorNetworks.join(swarm, self, network);
         }
@@ -261,6 +270,7 @@ public class ClusterReconciler {
         if (services.isEmpty() && networks.isEmpty()) {
             autoscaler.forget(name);
             steadiness.forget(name);
+            keptLogged.remove(name);
             statuses.remove(name);
             return null;
         }

@@ -15,13 +15,17 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** A cluster's services brought to what its spec wants: only the services whose spec hash differs are written. */
+/**
+ * A cluster's services brought to what its spec wants: only the services whose spec hash differs are written, and
+ * of those, not the ones that another operator version rendered from the same inputs (README, "Operator upgrades").
+ */
 final class ServiceDrift {
     /**
      * @param changes  what was created, updated, restored or removed
      * @param heldBack why the head keeps its previous spec (upgradeStrategy None), or null
+     * @param kept     the services left as another operator version rendered them
      */
-    record Applied(List<String> changes, String heldBack) {
+    record Applied(List<String> changes, String heldBack, List<String> kept) {
     }
 
     private ServiceDrift() {
@@ -38,6 +42,7 @@ final class ServiceDrift {
                 .collect(Collectors.toMap(ObservedService::name, Function.identity(), (a, b) -> a));
         List<String> changes = new ArrayList<>();
         String heldBack = null;
+        List<String> kept = new ArrayList<>();
         for (DesiredService want : desired.services()) {
             ObservedService have = byName.get(want.name());
             String wanted = want.labels().get(Labels.SPEC_HASH);
@@ -45,6 +50,14 @@ final class ServiceDrift {
                 swarm.createService(want);
                 changes.add("created " + want.name());
             } else if (!wanted.equals(have.label(Labels.SPEC_HASH))) {
+                if (renderedByAnotherVersion(want, have)) {
+                    if (have.replicas() != want.replicas()) {
+                        swarm.scaleService(have, want.replicas());
+                        changes.add("scaled " + want.name() + " to " + want.replicas());
+                    }
+                    kept.add(want.name());
+                    continue;
+                }
                 boolean isHead = want.name().equals(Names.headService(cluster.name()));
                 if (isHead && RayCluster.NO_UPGRADE.equals(cluster.upgradeStrategy()) && head != null && head.running()) {
                     heldBack = "spec.upgradeStrategy None: " + want.name() + " keeps running its previous spec until its task restarts";
@@ -69,6 +82,16 @@ final class ServiceDrift {
                 changes.add("removed " + have.name());
             }
         }
-        return new Applied(changes, heldBack);
+        return new Applied(changes, heldBack, kept);
+    }
+
+    /**
+     * The same inputs, and more than the replica count differs from what they render now: the operator that made the
+     * service rendered them otherwise. Its tasks keep running; a new count is applied without touching them.
+     */
+    static boolean renderedByAnotherVersion(DesiredService want, ObservedService have) {
+        String inputs = want.labels().get(Labels.INPUT_HASH);
+        return inputs != null && inputs.equals(have.label(Labels.INPUT_HASH))
+                && !want.hashWithReplicas((int) have.replicas()).equals(have.label(Labels.SPEC_HASH));
     }
 }

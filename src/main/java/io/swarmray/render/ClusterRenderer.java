@@ -64,6 +64,7 @@ public final class ClusterRenderer {
         TreeMap<String, String> labels = baseLabels(cluster);
         labels.put(Labels.NODE_TYPE, g.type().label());
         labels.put(Labels.GROUP, g.groupName());
+        labels.put(Labels.INPUT_HASH, RenderInputs.hash(cluster, g, network, options));
         String image = options.images().apply(c.image());
         if (g.type() == NodeType.HEAD) {
             labels.putAll(RedisCleanup.headLabels(cluster, network, image));

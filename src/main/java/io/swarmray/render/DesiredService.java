@@ -81,6 +81,11 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
         return SpecHash.of(withLabels(copy).toString());
     }
 
+    /** The {@link #hash()} this service would have with {@code count} replicas. */
+    public String hashWithReplicas(int count) {
+        return renamed(name, labels, count).hash();
+    }
+
     /** This service with its hash label set, as it is sent to Swarm. */
     public DesiredService withHashLabel() {
         TreeMap<String, String> withHash = new TreeMap<>(labels);

@@ -13,17 +13,23 @@ public final class Labels {
     public static final String MANAGED_BY_VALUE = "swarmray";
     public static final String SPEC_HASH = "swarmray.io/spec-hash";
     /**
+     * On every Ray service: the hash of what its rendering read ({@link RenderInputs}). Equal inputs with another
+     * spec hash mean another operator version rendered the service, which is then left running as it is. Never on
+     * containers: a change of it alone restarts nothing.
+     */
+    public static final String INPUT_HASH = "swarmray.io/input-hash";
+    /**
      * On a worker service whose stale tasks the operator restarted all at once after a head replacement: its
      * update config is the all-at-once one until the next pass puts the group's rollout settings back. Never on
      * containers (a label there would be a task change, a restart of its own).
      */
     public static final String RESTARTED_ALL_AT_ONCE = "swarmray.io/restarted-all-at-once";
+    /** On every Ray service when monitoring is on: the port of the node's Prometheus endpoint, for relabelling. */
+    public static final String METRICS_PORT = "swarmray.io/metrics-port";
     /**
      * Which operator instance owns the object (config swarmray.instance): operators of different
      * instances on one swarm never touch each other's clusters. Stamped by the swarm client.
      */
-    /** On every Ray service when monitoring is on: the port of the node's Prometheus endpoint, for relabelling. */
-    public static final String METRICS_PORT = "swarmray.io/metrics-port";
     public static final String INSTANCE = "swarmray.io/instance";
     /** KubeRay's labels on the clusters a RayService (or RayJob) owns (utils/constant.go). */
     public static final String ORIGINATED_FROM_CRD = "ray.io/originated-from-crd";

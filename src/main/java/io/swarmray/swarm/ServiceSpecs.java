@@ -52,6 +52,7 @@ final class ServiceSpecs {
     static ServiceSpec toDocker(DesiredService s, Map<String, String> labels, Map<String, String> fileIds, Integer forceUpdate) {
         TreeMap<String, String> containerLabels = new TreeMap<>(labels);
         containerLabels.remove(Labels.SPEC_HASH);
+        containerLabels.remove(Labels.INPUT_HASH);
         containerLabels.remove(Labels.RESTARTED_ALL_AT_ONCE);
         var h = s.healthCheck();
         ContainerSpecWithCapabilities container = new ContainerSpecWithCapabilities();

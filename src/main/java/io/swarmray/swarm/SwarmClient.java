@@ -108,7 +108,16 @@ public class SwarmClient {
     public void setServiceLabel(ObservedService s, String key, String value) {
         requireOwned(s.labels(), s.name());
         call("update service " + s.name(), raw(() -> {
-            ServiceLabels.set(http, s.id(), key, value);
+            ServiceEdits.setLabel(http, s.id(), key, value);
+            return null;
+        }));
+    }
+
+    /** Sets the replica count of an owned service, leaving its task template as it is: no running task restarts. */
+    public void scaleService(ObservedService s, long replicas) {
+        requireOwned(s.labels(), s.name());
+        call("scale service " + s.name(), raw(() -> {
+            ServiceEdits.scale(http, s.id(), replicas);
             return null;
         }));
     }

@@ -42,6 +42,36 @@ class ClusterReconcilerTest extends ReconcilerHarness {
     }
 
     @Test
+    void aServiceAnotherOperatorVersionRenderedKeepsItsTasksUntilItsGroupIsEdited() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        swarm.renderedEarlier("llm-worker-gpu", true);
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes, "the same inputs: the earlier rendering stays");
+        spec(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3"));
+        reconciler.reconcile("llm");
+        assertEquals(List.of("scale llm-worker-gpu to 3"), swarm.writes, "a new count only scales: the template is not sent");
+        swarm.writes.clear();
+        spec(Specs.SAMPLE.replace("maxReplicas: 2", "maxReplicas: 3").replace("value: llama", "value: mistral"));
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-worker-gpu force=0"), swarm.writes, "an edit of the group applies this rendering");
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    @Test
+    void aServiceWithoutAnInputHashIsBroughtToThisRendering() {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        swarm.renderedEarlier("llm-head", false);
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertEquals(List.of("update llm-head force=0"), swarm.writes, "nothing tells its inputs: rendered as the spec says");
+    }
+
+    @Test
     void aGroupAskingForMoreGpusThanAnyNodeOffersIsNamed() {
         spec(Specs.SAMPLE.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"));
         reconciler.reconcile("llm");

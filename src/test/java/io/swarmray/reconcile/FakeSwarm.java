@@ -87,6 +87,24 @@ final class FakeSwarm extends SwarmClient {
     }
 
     @Override
+    public void scaleService(ObservedService current, long replicas) {
+        writes.add("scale " + current.name() + " to " + replicas);
+        services.put(current.name(), new ObservedService(current.id(), current.name(), current.version() + 1, current.labels(),
+                replicas, current.forceUpdate(), null, null));
+    }
+
+    /** The service as an operator version that rendered it otherwise left it: another spec hash, or no input hash. */
+    void renderedEarlier(String name, boolean withInputHash) {
+        ObservedService s = services.get(name);
+        Map<String, String> labels = new HashMap<>(s.labels());
+        labels.put(Labels.SPEC_HASH, "0123456789abcdef");
+        if (!withInputHash) {
+            labels.remove(Labels.INPUT_HASH);
+        }
+        services.put(name, new ObservedService(s.id(), name, s.version() + 1, labels, s.replicas(), s.forceUpdate(), null, null));
+    }
+
+    @Override
     public void removeService(ObservedService s) {
         writes.add("remove " + s.name());
         services.remove(s.name());

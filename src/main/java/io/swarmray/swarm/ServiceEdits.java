@@ -9,24 +9,36 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Changes a service's own labels through the raw transport: GET /services/{id}, then POST the same spec
- * with one label changed. The task template is sent back byte for byte, so Swarm restarts nothing.
+ * Changes a service's spec outside its task template through the raw transport: GET /services/{id}, then POST the
+ * same spec with one label or the replica count changed. The task template is sent back byte for byte, so Swarm
+ * restarts no running task (docker-java's model would drop fields it does not know).
  */
-final class ServiceLabels {
+final class ServiceEdits {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ServiceLabels() {
+    private ServiceEdits() {
     }
 
-    static void set(DockerHttpClient http, String serviceId, String key, String value) throws IOException {
+    static void setLabel(DockerHttpClient http, String serviceId, String key, String value) throws IOException {
+        edit(http, serviceId, spec -> object(spec, "Labels").put(key, value));
+    }
+
+    /** A replicated service's task count. */
+    static void scale(DockerHttpClient http, String serviceId, long replicas) throws IOException {
+        edit(http, serviceId, spec -> object(object(spec, "Mode"), "Replicated").put("Replicas", replicas));
+    }
+
+    private static ObjectNode object(ObjectNode parent, String field) {
+        return parent.has(field) && parent.get(field).isObject() ? (ObjectNode) parent.get(field) : parent.putObject(field);
+    }
+
+    private static void edit(DockerHttpClient http, String serviceId, Consumer<ObjectNode> change) throws IOException {
         JsonNode service = send(http, DockerHttpClient.Request.Method.GET, "/services/" + serviceId, null);
         ObjectNode spec = (ObjectNode) service.path("Spec");
-        ObjectNode labels = spec.has("Labels") && spec.get("Labels").isObject()
-                ? (ObjectNode) spec.get("Labels")
-                : spec.putObject("Labels");
-        labels.put(key, value);
+        change.accept(spec);
         long version = service.path("Version").path("Index").asLong();
         send(http, DockerHttpClient.Request.Method.POST, "/services/" + serviceId + "/update?version=" + version,
                 JSON.writeValueAsBytes(spec));
