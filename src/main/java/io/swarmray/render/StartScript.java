@@ -38,7 +38,11 @@ final class StartScript {
      * volume root-owned 0755 where the image has no such directory, and rayproject/ray runs as uid 1000 with
      * passwordless sudo. (4) Read the Redis password from its Swarm secret, so it is never in the service
      * spec, and fail naming the file rather than start Ray with an empty password. (5) On workers, wait for
-     * the head's GCS as KubeRay's init container does, saying why each attempt failed. (6) On an autoscaled head,
+     * the head's GCS as KubeRay's init container does (ray health-check, 5 s apart), saying why each attempt failed.
+     * The head's name resolves only once Swarm found its task healthy (dnsrr; the head's healthcheck asks the GCS):
+     * while it does not, no attempt is made (one costs real Ray an interpreter start and a 5 s connect wait), and a
+     * name that starts to resolve ends the pause, so a worker created with its head joins when the head is up and
+     * not up to 10 s later. (6) On an autoscaled head,
      * run KubeRay's autoscaler command beside Ray: it dials this task's own address, so it cannot be a service of
      * its own; it is restarted 5 s after it exits, as the kubelet restarts KubeRay's sidecar. (7) On workers,
      * start Ray again in the container when it exits after running a while (see {@link #RESTART_IN_PLACE_AFTER_SECONDS}),
@@ -89,11 +93,25 @@ final class StartScript {
               trap 'stop 143' TERM
               trap 'stop 130' INT
             fi
+            head_resolves() {
+              ! command -v getent >/dev/null || getent hosts "${SWARMRAY_WAIT_FOR_GCS%:*}" >/dev/null
+            }
+            gcs_answers() {
+              if ! head_resolves; then
+                why="its name does not resolve yet (Swarm gives it once the head's task is healthy)"
+                return 1
+              fi
+              why=$(ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" 2>&1)
+            }
             wait_for_gcs() {
               if [ -n "${SWARMRAY_WAIT_FOR_GCS:-}" ]; then
-                until why=$(ray health-check --address "$SWARMRAY_WAIT_FOR_GCS" 2>&1); do
+                until gcs_answers; do
                   echo "swarmray: waiting for the Ray head at $SWARMRAY_WAIT_FOR_GCS: ${why##*$'\\n'}"
-                  sleep 5 & wait $!
+                  resolved=0; head_resolves && resolved=1
+                  for _ in 1 2 3 4 5; do
+                    sleep 1 & wait $!
+                    if [ "$resolved" = 0 ] && head_resolves; then break; fi
+                  done
                 done
               fi
             }

@@ -36,6 +36,9 @@ class StartScriptTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.writeString(bin.resolve("ray"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + dir.resolve("argv") + "\n");
         Files.setPosixFilePermissions(bin.resolve("ray"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        // the head's name resolves unless the file "unresolved" exists (Swarm's DNS has a dnsrr name once its task is healthy)
+        Files.writeString(bin.resolve("getent"), "#!/bin/sh\n[ -e " + dir.resolve("unresolved") + " ] && exit 2\nexit 0\n");
+        Files.setPosixFilePermissions(bin.resolve("getent"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
         record = dir.resolve("argv");
     }
@@ -195,6 +198,31 @@ class StartScriptTest {
         assertTrue(System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(3), "ended within the 5 s pause: " + out);
         assertEquals(143, p.exitValue(), out);
         assertEquals(List.of("health-check", "start", "health-check"), calls(), out);
+    }
+
+    /**
+     * A worker created with its head: while the head's name does not resolve, Ray is not asked (an attempt costs real
+     * Ray an interpreter start and a 5 s connect wait), and the name resolving ends the 5 s pause at once.
+     */
+    @Test
+    void aHeadNameThatDoesNotResolveYetIsWaitedForWithoutAskingRay() throws Exception {
+        Files.createFile(dir.resolve("unresolved"));
+        scriptedStarts("exit 0\n");
+        Process p = inBackground(Map.of(StartScript.WAIT_FOR_GCS, "head:6379"));
+        Path log = dir.resolve("output");
+        for (int i = 0; i < 200 && !Files.readString(log).contains("waiting for the Ray head"); i++) {
+            Thread.sleep(50);
+        }
+        String waiting = Files.readString(log);
+        assertTrue(waiting.contains("swarmray: waiting for the Ray head at head:6379: its name does not resolve yet"), waiting);
+        assertEquals(List.of(), calls(), "Ray not asked while the name does not resolve: " + waiting);
+        Files.delete(dir.resolve("unresolved"));
+        long resolved = System.nanoTime();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(List.of("health-check", "start"), calls(), out);
+        assertTrue(System.nanoTime() - resolved < TimeUnit.SECONDS.toNanos(4), "asked within the 5 s pause: " + out);
     }
 
     /** The script as a worker's container runs it, its output in {@code output}. */
