@@ -14,32 +14,16 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 N=${N:-50}; WINDOW=${WINDOW:-60}; SETTLE=${SETTLE:-450}; PORT=18198
-JAVA_OPTS=${JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS="\([^"]*\)".*/\1/p' "$ROOT/deploy/Dockerfile")}
-export JAVA_OPTS
+image_java_opts
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$OP/status"; }
-count_of() { awk -v k="$1" '$1 == k {print $2}' "$WORK/counts"; }
-ready_count() {
-  curl -s "localhost:$PORT/api/v1/rayclusters" | python3 -c '
-import json, sys
-items = json.load(sys.stdin)["items"]
-print(sum(1 for c in items if c["metadata"]["name"].startswith("bff") and (c.get("status") or {}).get("state") == "ready"))' 2>/dev/null || echo 0
-}
-wait_ready() { while [[ "$(ready_count)" -lt "$N" ]]; do sleep 1; done; }
-
-python3 "$ROOT/bench/docker-proxy.py" "$WORK/docker.sock" "$WORK/counts" &
-PROXY=$!
-# the clean-up talks to the engine itself: the proxy is gone by then
-trap 'kill $PROXY 2>/dev/null; DOCKER_HOST=$ENGINE cleanup_bench' EXIT
-for _ in $(seq 1 50); do [[ -S "$WORK/docker.sock" ]] && break; sleep 0.1; done
-ENGINE=${DOCKER_HOST:-unix:///var/run/docker.sock}
-export DOCKER_HOST=unix://$WORK/docker.sock
+count_requests
 
 echo "operator: ${OPERATOR_BIN:-the jar, JAVA_OPTS: $JAVA_OPTS}"
 start_operator $PORT
 sleep 15; idle=$(rss)
 t0=$(now)
 for i in $(seq 1 "$N"); do write_spec "bff$i" 1; done
-wait_ready; up=$(since "$t0")
+wait_ready $PORT bff "$N"; up=$(since "$t0")
 echo "all $N ready $up s after the files were written; settling $SETTLE s"
 sleep "$SETTLE"
 a_r=$(count_of reads); a_w=$(count_of writes); a_e=$(count_of execs); cp "$WORK/counts" "$WORK/counts.a"
@@ -66,7 +50,7 @@ kill "$OP"; wait "$OP" 2>/dev/null || true
 before_w=$(count_of writes)
 start_operator $PORT
 restart_ready=$READY_S
-t1=$(now); wait_ready; again=$(since "$t1")
+t1=$(now); wait_ready $PORT bff "$N"; again=$(since "$t1")
 again_total=$(awk -v a="$again" -v b="$READY_S" 'BEGIN{printf "%.2f", a+b}')
 sleep 10 # writes that come late count too
 restart_w=$(( $(count_of writes) - before_w ))

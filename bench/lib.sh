@@ -56,6 +56,37 @@ write_spec() { bench_spec "$@" > "$WORK/.t"; mv "$WORK/.t" "$WORK/specs/$1.yaml"
 # state PORT NAME
 state() { curl -s "localhost:$1/api/v1/rayclusters/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["state"])' 2>/dev/null; }
 
+# image_java_opts: JAVA_OPTS as deploy/Dockerfile ships them, unless set
+image_java_opts() {
+  JAVA_OPTS=${JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS="\([^"]*\)".*/\1/p' "$ROOT/deploy/Dockerfile")}
+  export JAVA_OPTS
+}
+
+# count_requests: from here on, Docker API requests go through bench/docker-proxy.py, which counts them (count_of);
+# the clean-up on exit talks to the engine itself, as the proxy is gone by then
+count_requests() {
+  python3 "$ROOT/bench/docker-proxy.py" "$WORK/docker.sock" "$WORK/counts" &
+  PROXY=$!
+  ENGINE=${DOCKER_HOST:-unix:///var/run/docker.sock}
+  trap 'kill $PROXY 2>/dev/null; DOCKER_HOST=$ENGINE cleanup_bench' EXIT
+  for _ in $(seq 1 50); do [[ -S "$WORK/docker.sock" ]] && break; sleep 0.1; done
+  export DOCKER_HOST=unix://$WORK/docker.sock
+}
+
+# count_of reads|writes|execs: the requests counted so far
+count_of() { awk -v k="$1" '$1 == k {print $2}' "$WORK/counts"; }
+
+# ready_count PORT PREFIX: the operator's clusters named PREFIX* that are ready
+ready_count() {
+  curl -s "localhost:$1/api/v1/rayclusters" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+print(sum(1 for c in items if c["metadata"]["name"].startswith(sys.argv[1]) and (c.get("status") or {}).get("state") == "ready"))' "$2" 2>/dev/null || echo 0
+}
+
+# wait_ready PORT PREFIX N: until N clusters named PREFIX* are ready
+wait_ready() { while [[ "$(ready_count "$1" "$2")" -lt "$3" ]]; do sleep 1; done; }
+
 cleanup_bench() {
   [[ -n "${OP:-}" ]] && kill "$OP" 2>/dev/null
   docker stack rm $(docker stack ls --format '{{.Name}}' | grep '^bst') >/dev/null 2>&1 || true
