@@ -83,7 +83,7 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
 
     /** The {@link #hash()} this service would have with {@code count} replicas. */
     public String hashWithReplicas(int count) {
-        return renamed(name, labels, count).hash();
+        return renamed(name, labels, count).labels().get(Labels.SPEC_HASH);
     }
 
     /** This service with its hash label set, as it is sent to Swarm. */

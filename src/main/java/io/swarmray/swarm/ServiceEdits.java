@@ -22,25 +22,26 @@ final class ServiceEdits {
     private ServiceEdits() {
     }
 
-    static void setLabel(DockerHttpClient http, String serviceId, String key, String value) throws IOException {
-        edit(http, serviceId, spec -> object(spec, "Labels").put(key, value));
+    /** @return Docker's answer (its {@code Warnings}), as for every edit */
+    static JsonNode setLabel(DockerHttpClient http, String serviceId, String key, String value) throws IOException {
+        return edit(http, serviceId, spec -> object(spec, "Labels").put(key, value));
     }
 
     /** A replicated service's task count. */
-    static void scale(DockerHttpClient http, String serviceId, long replicas) throws IOException {
-        edit(http, serviceId, spec -> object(object(spec, "Mode"), "Replicated").put("Replicas", replicas));
+    static JsonNode scale(DockerHttpClient http, String serviceId, long replicas) throws IOException {
+        return edit(http, serviceId, spec -> object(object(spec, "Mode"), "Replicated").put("Replicas", replicas));
     }
 
     private static ObjectNode object(ObjectNode parent, String field) {
         return parent.has(field) && parent.get(field).isObject() ? (ObjectNode) parent.get(field) : parent.putObject(field);
     }
 
-    private static void edit(DockerHttpClient http, String serviceId, Consumer<ObjectNode> change) throws IOException {
+    private static JsonNode edit(DockerHttpClient http, String serviceId, Consumer<ObjectNode> change) throws IOException {
         JsonNode service = send(http, DockerHttpClient.Request.Method.GET, "/services/" + serviceId, null);
         ObjectNode spec = (ObjectNode) service.path("Spec");
         change.accept(spec);
         long version = service.path("Version").path("Index").asLong();
-        send(http, DockerHttpClient.Request.Method.POST, "/services/" + serviceId + "/update?version=" + version,
+        return send(http, DockerHttpClient.Request.Method.POST, "/services/" + serviceId + "/update?version=" + version,
                 JSON.writeValueAsBytes(spec));
     }
 

@@ -107,19 +107,13 @@ public class SwarmClient {
      */
     public void setServiceLabel(ObservedService s, String key, String value) {
         requireOwned(s.labels(), s.name());
-        call("update service " + s.name(), raw(() -> {
-            ServiceEdits.setLabel(http, s.id(), key, value);
-            return null;
-        }));
+        call("update service " + s.name(), raw(() -> ServiceEdits.setLabel(http, s.id(), key, value)));
     }
 
     /** Sets the replica count of an owned service, leaving its task template as it is: no running task restarts. */
     public void scaleService(ObservedService s, long replicas) {
         requireOwned(s.labels(), s.name());
-        call("scale service " + s.name(), raw(() -> {
-            ServiceEdits.scale(http, s.id(), replicas);
-            return null;
-        }));
+        call("scale service " + s.name(), raw(() -> ServiceEdits.scale(http, s.id(), replicas)));
     }
 
     /** Generic resources (GPUs) each Ready node offers, by hostname and kind: one call. */
