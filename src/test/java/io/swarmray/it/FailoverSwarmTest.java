@@ -41,7 +41,8 @@ class FailoverSwarmTest {
     }
 
     private List<Map<String, Object>> headTable(String cluster) throws Exception {
-        String body = ClusterLifecycleSwarmTest.exec(docker, cluster + "-head", "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes");
+        String body = ClusterLifecycleSwarmTest.exec(docker, cluster + "-head", "wget", "-q", "-O-",
+                "http://localhost:8265/api/v0/nodes?detail=true");
         return JsonPath.from(body).getList("data.result.result");
     }
 
@@ -98,6 +99,13 @@ class FailoverSwarmTest {
             assertEquals(List.of("CMD", "bash", "-c", HEAD_CHECK), check.getTest(), "the spec's probe is Swarm's healthcheck");
             assertEquals(List.of(2_000_000_000L, 13_000_000_000L, 300, 60_000_000_000L),
                     List.of(check.getInterval(), check.getTimeout(), check.getRetries(), check.getStartPeriod()));
+            // A worker whose `ray start` ran less than 10 s when it exits ends its task (the start script's rule against
+            // crash loops, StartScript.RESTART_IN_PLACE_AFTER_SECONDS). In one CI run the head was killed 8 s after the
+            // workers registered, and Swarm replaced one. A worker registers after its `ray start` began: 11 s after the
+            // last registration, every worker has run long enough to start Ray again in its own container.
+            long lastRegistered = headTable(name).stream().filter(n -> !Boolean.TRUE.equals(n.get("is_head_node")))
+                    .mapToLong(n -> ((Number) n.get("start_time_ms")).longValue()).max().orElseThrow();
+            SwarmFixture.sleep(Math.max(0, lastRegistered + 11_000 - System.currentTimeMillis()));
             String oldHead = container("ithead-head");
             Instant killedAt = Instant.now();
             docker.killContainerCmd(oldHead).exec();
