@@ -104,8 +104,9 @@ wait $tests_pid || tests_rc=$?
 wait $its_pid || its_rc=$?
 log "tests: exit $tests_rc; its: exit $its_rc"
 
-# one closing line over every test report (unit, *SwarmTest and *IT): "N passed, N failed"
-cat target/surefire-reports/TEST-*.xml target/failsafe-reports-jvm/TEST-*.xml target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' \
-  | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] += kv[2] } }
-         END { printf "%d passed, %d failed, %d skipped\n", v["tests"] - v["failures"] - v["errors"] - v["skipped"], v["failures"] + v["errors"], v["skipped"] }' || true
+# last, as CI keeps only the tail of the output: each failed test with its message, and one closing line over every
+# test report (unit, *SwarmTest and *IT): "N passed, N failed, N skipped"
+shopt -s nullglob
+python3 deploy/testbed/test-report.py target/surefire-reports/TEST-*.xml target/failsafe-reports-jvm/TEST-*.xml \
+  target/failsafe-reports/TEST-*.xml || true
 ((tests_rc == 0 && its_rc == 0))
