@@ -46,6 +46,7 @@ public class SwarmWatcher {
      * fault tolerance) could otherwise come and go unseen.
      */
     static final Duration SLOW = Duration.ofSeconds(10);
+    private static final String BROKEN = "the Swarm event stream is broken: ";
 
     @Inject
     DockerClient docker;
@@ -128,8 +129,10 @@ public class SwarmWatcher {
     private void streamEvents(Consumer<String> enqueue, Supplier<Set<String>> knownClusters) {
         long backoff = 500;
         long since = System.currentTimeMillis() / 1000;
+        boolean[] failedToOpen = {false};
         while (!stopped) {
             long[] lastSeen = {since};
+            boolean[] open = {false};
             long opened = System.currentTimeMillis();
             try {
                 refreshServiceMap();
@@ -138,6 +141,13 @@ public class SwarmWatcher {
                             @Override
                             public void onStart(Closeable stream) {
                                 streamProblem = null;
+                                open[0] = true;
+                                if (failedToOpen[0]) {
+                                    failedToOpen[0] = false;
+                                    // as an informer relists after its watch broke: the engine was away, so every
+                                    // cluster is looked at now rather than at the end of its failure backoff
+                                    knownClusters.get().forEach(enqueue);
+                                }
                             }
 
                             @Override
@@ -149,7 +159,7 @@ public class SwarmWatcher {
                                     // already closing
                                 }
                                 if (!stopped) {
-                                    streamProblem = "the Swarm event stream is broken: " + error.getMessage();
+                                    streamProblem = BROKEN + error.getMessage();
                                 }
                             }
 
@@ -170,10 +180,11 @@ public class SwarmWatcher {
                 return;
             } catch (RuntimeException e) {
                 since = lastSeen[0];
+                failedToOpen[0] |= !open[0]; // the engine did not answer (refused, or timed out while hung)
                 if (System.currentTimeMillis() - opened > 20_000) {
                     backoff = 500; // it ran for a while: a timeout, not a failure
                 } else {
-                    streamProblem = "the Swarm event stream is broken: " + e.getMessage();
+                    streamProblem = BROKEN + e.getMessage();
                     LOG.warnf("%s; reconnecting in %d ms", streamProblem, backoff);
                     sleep(backoff);
                     backoff = Math.min(backoff * 2, 30_000);
