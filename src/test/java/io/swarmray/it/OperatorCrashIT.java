@@ -47,7 +47,9 @@ class OperatorCrashIT {
     static final Path SPECS = Path.of("target/crash-specs");
     static DockerClient docker;
     private Process operator;
-    private final Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
+    /** In every failure's message (the kills' log): -Dcrash.seed=N runs the same kills again. */
+    private final long seed = Long.getLong("crash.seed", System.nanoTime());
+    private final Random random = new Random(seed);
 
     @BeforeAll
     static void connect() {
@@ -134,7 +136,7 @@ class OperatorCrashIT {
 
         // The intended end state, updated by every operation.
         Map<String, String> declared = new HashMap<>();
-        List<String> log = new ArrayList<>();
+        List<String> log = new ArrayList<>(List.of("seed " + seed));
         String[] names = {"crasha", "crashb", "crashc"};
         for (int i = 0; i < KILLS; i++) {
             String name = names[random.nextInt(names.length)];
@@ -231,7 +233,7 @@ class OperatorCrashIT {
                 s -> s != null && "True".equals(s.getString("status.conditions.find { it.type == 'Ready' }.status")))
                 .getString("status.activeServiceStatus.rayClusterName");
         SwarmFixture.writeSpec(SPECS, "crashsvc.yaml", RayServiceSwarmTest.service(name, SwarmFixture.IMAGE + "2", "v1", SERVE_PORT));
-        List<String> log = new ArrayList<>();
+        List<String> log = new ArrayList<>(List.of("seed " + seed));
         for (int i = 0; i < 4; i++) {
             int delay = 500 + random.nextInt(4000); // while the new cluster is created, configured, switched to
             log.add("kill +" + delay + "ms");
@@ -265,7 +267,7 @@ class OperatorCrashIT {
         start();
         String name = "crashjob";
         SwarmFixture.writeSpec(SPECS, name + ".yaml", RayJobSwarmTest.job(name, "\"sleep 6; echo done\"", ""));
-        List<String> log = new ArrayList<>();
+        List<String> log = new ArrayList<>(List.of("seed " + seed));
         for (int i = 0; i < 7; i++) {
             if (i == 4) {
                 // from here on around the submission: the record says Running just before Ray is asked, and while it runs
