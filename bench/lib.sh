@@ -88,7 +88,7 @@ print(sum(1 for c in items if c["metadata"]["name"].startswith(sys.argv[1]) and 
 wait_ready() { while [[ "$(ready_count "$1" "$2")" -lt "$3" ]]; do sleep 1; done; }
 
 cleanup_bench() {
-  [[ -n "${OP:-}" ]] && kill "$OP" 2>/dev/null
+  if [[ -n "${OP:-}" ]]; then kill "$OP" 2>/dev/null || true; fi # set -e: an operator the bench stopped already
   docker stack rm $(docker stack ls --format '{{.Name}}' | grep '^bst') >/dev/null 2>&1 || true
   docker service rm $(docker service ls -q -f label=swarmray-bench=true) >/dev/null 2>&1 || true
   for _ in $(seq 1 30); do [[ -z "$(docker ps -q -f label=swarmray-bench=true)" ]] && break; sleep 1; done

@@ -47,6 +47,12 @@ public class SwarmWatcher {
      */
     static final Duration SLOW = Duration.ofSeconds(10);
     private static final String BROKEN = "the Swarm event stream is broken: ";
+    /**
+     * While the engine is away, one listing every 5 s at most: the stream's reopening is what queues every cluster
+     * again (see streamEvents), so this bounds how long after the engine's return the clusters wait for a pass; their own
+     * failure backoff grows to a minute.
+     */
+    static final long MAX_RECONNECT_MILLIS = 5_000;
 
     @Inject
     DockerClient docker;
@@ -187,7 +193,7 @@ public class SwarmWatcher {
                     streamProblem = BROKEN + e.getMessage();
                     LOG.warnf("%s; reconnecting in %d ms", streamProblem, backoff);
                     sleep(backoff);
-                    backoff = Math.min(backoff * 2, 30_000);
+                    backoff = Math.min(backoff * 2, MAX_RECONNECT_MILLIS);
                 }
             }
         }
