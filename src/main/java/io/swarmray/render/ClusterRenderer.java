@@ -176,6 +176,9 @@ public final class ClusterRenderer {
         if (!head) {
             env.put(StartScript.WAIT_FOR_GCS, RayStartCommand.params(cluster, g).get("address"));
             env.put(StartScript.RESTART_IN_PLACE_AFTER, String.valueOf(StartScript.RESTART_IN_PLACE_AFTER_SECONDS));
+            if (ft == null) {
+                env.put(StartScript.WATCH_HEAD, StartScript.WATCH_HEAD_SECONDS); // with it, workers stay with a new head
+            }
         }
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));

@@ -30,6 +30,18 @@ final class StartScript {
      * the cluster's ReplicaFailure condition, as a crash loop does in Kubernetes.
      */
     static final int RESTART_IN_PLACE_AFTER_SECONDS = 10;
+    /**
+     * Workers without GCS fault tolerance: every how many seconds the head's name is looked up while Ray runs. Once
+     * it gives another address than the one this Ray joined, the head was replaced: a new GCS, of another cluster, that
+     * will never know this node. Ray finds that out at its next self-check, up to 5 s after the new head answers
+     * ({@code raylet_liveness_self_check_interval_ms}); the script stops it (SIGTERM, as Docker's stop: Ray unregisters
+     * and exits 1) as soon as the name moves, and starts it again in the container. The watch belongs to one run of
+     * ray start and ends with it, before the next run starts: it can stop no Ray but the one that joined the old head.
+     * Ray then starts again without the wait for the GCS: the name gives the new head only once Swarm found its task
+     * healthy, and its healthcheck asks the GCS.
+     */
+    static final String WATCH_HEAD = "SWARMRAY_WATCH_HEAD";
+    static final String WATCH_HEAD_SECONDS = "1";
 
     /**
      * (1) Raise the open-files limit as KubeRay does. (2) Pass this task's address on the cluster network as
@@ -46,7 +58,8 @@ final class StartScript {
      * run KubeRay's autoscaler command beside Ray: it dials this task's own address, so it cannot be a service of
      * its own; it is restarted 5 s after it exits, as the kubelet restarts KubeRay's sidecar. (7) On workers,
      * start Ray again in the container when it exits after running a while (see {@link #RESTART_IN_PLACE_AFTER_SECONDS}),
-     * waiting for the GCS first; bash stays in front of it then and passes Docker's SIGTERM on.
+     * waiting for the GCS first; bash stays in front of it then and passes Docker's SIGTERM on. (8) On workers without
+     * GCS fault tolerance, stop Ray once the head's name gives another address (see {@link #WATCH_HEAD}).
      */
     static final String TEXT = """
             ulimit -n "${RAY_START_ULIMIT_OPEN_FILES:-65536}" 2>/dev/null || true
@@ -87,6 +100,7 @@ final class StartScript {
             if [ -n "${SWARMRAY_RESTART_IN_PLACE_AFTER:-}" ]; then
               # bash stays in front of ray start: Docker's stop signal goes to ray start when it runs, else ends the wait
               stop() {
+                if [ -n "${watcher:-}" ]; then kill "$watcher" 2>/dev/null; fi
                 if [ -n "${ray_pid:-}" ]; then kill -TERM "$ray_pid" 2>/dev/null; wait "$ray_pid"; exit $?; fi
                 exit "$1"
               }
@@ -95,6 +109,22 @@ final class StartScript {
             fi
             head_resolves() {
               ! command -v getent >/dev/null || getent hosts "${SWARMRAY_WAIT_FOR_GCS%:*}" >/dev/null
+            }
+            head_address() {
+              command -v getent >/dev/null && getent hosts "${SWARMRAY_WAIT_FOR_GCS%:*}" | { read -r ip _ && echo "$ip"; }
+            }
+            watch_head() { # $1: the address this run of Ray joined (empty: the first one seen), $2: ray start's pid
+              local joined=$1 now
+              while sleep "$SWARMRAY_WATCH_HEAD"; do
+                now=$(head_address)
+                if [ -z "$now" ]; then continue; fi
+                if [ -z "$joined" ]; then joined=$now; continue; fi
+                if [ "$now" != "$joined" ]; then
+                  echo "swarmray: the head's name gives $now now, not $joined, whose GCS this Ray joined: the head was replaced; stopping this Ray to join the new one" >&2
+                  kill -TERM "$2" 2>/dev/null
+                  return 10
+                fi
+              done
             }
             gcs_answers() {
               if ! head_resolves; then
@@ -130,15 +160,28 @@ final class StartScript {
                 began=$SECONDS
                 ray start "$@" &
                 ray_pid=$!
+                watcher=
+                if [ -n "${SWARMRAY_WATCH_HEAD:-}" ]; then
+                  watch_head "$(head_address)" "$ray_pid" &
+                  watcher=$!
+                fi
                 wait "$ray_pid"
                 status=$?
-                ray_pid=
+                replaced=0
+                if [ -n "$watcher" ]; then
+                  kill "$watcher" 2>/dev/null
+                  wait "$watcher" 2>/dev/null
+                  if [ $? = 10 ]; then replaced=1; fi # it stopped Ray (10), or was ended with this run
+                fi
+                ray_pid= watcher=
                 ran=$((SECONDS - began))
                 if [ "$ran" -lt "$SWARMRAY_RESTART_IN_PLACE_AFTER" ]; then
                   exit "$status"
                 fi
                 echo "swarmray: ray start exited with status $status after $ran s; starting it again in this container, as the kubelet restarts a Ray container in its pod" >&2
-                wait_for_gcs
+                # the name moved to a head Swarm found healthy (its check asks the GCS): no need to ask again, which
+                # costs real Ray an interpreter start and its imports (as the kubelet runs no init container again)
+                if [ "$replaced" = 0 ]; then wait_for_gcs; fi
               done
             fi
             exec ray start "$@"

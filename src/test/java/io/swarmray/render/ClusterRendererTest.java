@@ -67,8 +67,9 @@ class ClusterRendererTest {
         var env = svc("llm-worker-gpu").env();
         assertTrue(env.containsAll(List.of("RAY_CLUSTER_NAME=llm", "RAY_ADDRESS=llm-head:6379", "RAY_PORT=6379", "FQ_RAY_IP=llm-head",
                 "RAY_NODE_TYPE_NAME=gpu", "MODEL=llama", "RAY_CLOUD_INSTANCE_ID={{.Task.ID}}", "SWARMRAY_NODE_SUBNET=10.0.5.0/24",
-                "SWARMRAY_WAIT_FOR_GCS=llm-head:6379")), env.toString());
+                "SWARMRAY_WAIT_FOR_GCS=llm-head:6379", "SWARMRAY_WATCH_HEAD=1")), env.toString());
         assertTrue(svc("llm-head").env().contains("RAY_ADDRESS=127.0.0.1:6379"));
+        assertTrue(svc("llm-head").env().stream().noneMatch(e -> e.startsWith("SWARMRAY_WATCH_HEAD=")), "the head watches no head");
     }
 
     @Test
@@ -171,6 +172,8 @@ class ClusterRendererTest {
                 head.env().toString());
         assertEquals(List.of("redis-pass"), head.secrets());
         assertTrue(ft.services().get(1).env().contains("RAY_gcs_rpc_server_reconnect_timeout_s=600"));
+        assertTrue(ft.services().get(1).env().stream().noneMatch(e -> e.startsWith("SWARMRAY_WATCH_HEAD=")),
+                "with fault tolerance a worker stays with the new head: " + ft.services().get(1).env());
         assertEquals(List.of(), ft.services().get(1).secrets());
         String withValue = yaml.replace("{valueFrom: {secretKeyRef: {name: redis-pass}}}", "{value: hunter2}");
         // A password in the spec would be in the service's args: refused, and the error does not echo it.

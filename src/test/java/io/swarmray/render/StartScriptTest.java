@@ -36,8 +36,10 @@ class StartScriptTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.writeString(bin.resolve("ray"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + dir.resolve("argv") + "\n");
         Files.setPosixFilePermissions(bin.resolve("ray"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        // the head's name resolves unless the file "unresolved" exists (Swarm's DNS has a dnsrr name once its task is healthy)
-        Files.writeString(bin.resolve("getent"), "#!/bin/sh\n[ -e " + dir.resolve("unresolved") + " ] && exit 2\nexit 0\n");
+        // the head's name resolves unless the file "unresolved" exists (Swarm's DNS has a dnsrr name once its task is
+        // healthy), to the address in the file "address" when there is one
+        Files.writeString(bin.resolve("getent"), "#!/bin/sh\n[ -e " + dir.resolve("unresolved") + " ] && exit 2\n"
+                + "[ -e " + dir.resolve("address") + " ] && cat " + dir.resolve("address") + "\nexit 0\n");
         Files.setPosixFilePermissions(bin.resolve("getent"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
         record = dir.resolve("argv");
@@ -143,12 +145,40 @@ class StartScriptTest {
      */
     @Test
     void aWorkerThatRanAWhileStartsAgainInPlaceAndAQuickExitEndsTheTask() throws Exception {
-        scriptedStarts("sleep 1.5; exit 1\n", "exit 3\n");
-        Run r = run(Map.of(StartScript.RESTART_IN_PLACE_AFTER, "1", StartScript.WAIT_FOR_GCS, "head:6379"));
+        // the script counts whole seconds ($SECONDS): 2.2 s is at least 2 of them, an instant exit at most 1
+        scriptedStarts("sleep 2.2; exit 1\n", "exit 3\n");
+        Run r = run(Map.of(StartScript.RESTART_IN_PLACE_AFTER, "2", StartScript.WAIT_FOR_GCS, "head:6379"));
         assertEquals(3, r.exit(), r.output());
         assertEquals(List.of("health-check", "start", "health-check", "start"), calls(), r.output());
         assertTrue(r.output().contains("swarmray: ray start exited with status 1 after "), r.output());
         assertTrue(r.output().contains("starting it again in this container"), r.output());
+    }
+
+    /**
+     * The head's name gives another address while Ray runs: the head was replaced, and Ray is stopped as Docker stops
+     * it (SIGTERM) and started again in the container, once, without asking the GCS first. The next run's watch starts
+     * from the new address, so it stops nothing; a name that does not resolve for a while is no change either.
+     */
+    @Test
+    void aWorkerWhoseHeadWasReplacedIsStoppedOnceAndStartsAgainInPlace() throws Exception {
+        Files.writeString(dir.resolve("address"), "10.0.1.7      head\n");
+        Path first = dir.resolve("first-running");
+        String term = "trap 'echo TERM >> " + dir.resolve("calls") + "; exit 1' TERM\n";
+        scriptedStarts(term + "touch " + first + "\nwhile :; do sleep 0.1; done\n", term + "sleep 0.8; exit 3\n");
+        Process p = inBackground(Map.of(StartScript.RESTART_IN_PLACE_AFTER, "2", StartScript.WAIT_FOR_GCS, "head:6379",
+                StartScript.WATCH_HEAD, "0.2"));
+        awaitFile(first);
+        Files.createFile(dir.resolve("unresolved")); // the old head is gone, the new one not healthy yet
+        Thread.sleep(2200); // the first run has run 2 whole seconds: it is started again in place
+        assertEquals(List.of("health-check", "start"), calls(), "no stop while the name does not resolve");
+        Files.writeString(dir.resolve("address"), "10.0.1.9      head\n");
+        Files.delete(dir.resolve("unresolved"));
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = Files.readString(dir.resolve("output"));
+        assertEquals(3, p.exitValue(), out);
+        // no health-check before the second start: the name gives the new head once Swarm found it healthy
+        assertEquals(List.of("health-check", "start", "TERM", "start"), calls(), out);
+        assertTrue(out.contains("swarmray: the head's name gives 10.0.1.9 now, not 10.0.1.7, whose GCS this Ray joined"), out);
     }
 
     /** Without the setting (the head), ray start is exec'd: its exit ends the task, whatever it ran. */
