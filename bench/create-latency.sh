@@ -39,8 +39,6 @@ networks:
 YAML
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 printf '%-9s %-8s %14s %14s %8s\n' clusters rounds "swarmray (s)" "stack (s)" ratio
 for n in $COUNTS; do
   sr=(); st=()
@@ -60,5 +58,5 @@ for n in $COUNTS; do
     for i in $(seq 1 "$n"); do docker stack rm "bst$i" >/dev/null; done; wait_gone
   done
   a=$(printf '%s\n' "${sr[@]}" | median); b=$(printf '%s\n' "${st[@]}" | median)
-  printf '%-9s %-8s %14.2f %14.2f %8.2f\n' "$n" "$ROUNDS" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN{print a/b}')"
+  printf '%-9s %-8s %14.2f %14.2f %8.2f\n' "$n" "$ROUNDS" "$a" "$b" "$(ratio "$a" "$b")"
 done

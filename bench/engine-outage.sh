@@ -19,21 +19,15 @@ IMAGE=swarmray/ray-standin:test
 image_java_opts
 read -r -a jars <<< "$JARS"
 lab() { "$ROOT/deploy/testbed/lab.sh" "$@"; }
-# passed PORT NAME: ready, and no failed call listed
-passed() {
-  curl -s "localhost:$1/api/v1/rayclusters/$2" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["status"]
-sys.exit(0 if s["state"] == "ready" and not s["errors"] else 1)' 2>/dev/null
+# errors PORT NAME: how many failed calls the cluster's status lists (nothing when the operator does not answer)
+errors() {
+  curl -s "localhost:$1/api/v1/rayclusters/$2" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["status"]["errors"]))' 2>/dev/null
 }
-# failed PORT NAME: the status lists a failed call; cleared PORT NAME: it lists none (the engine's restart also ended the
-# head's task, pinned to the manager: the cluster is ready again only later, and that is not what is measured here)
-failed() {
-  curl -s "localhost:$1/api/v1/rayclusters/$2" | python3 -c '
-import json, sys
-sys.exit(0 if json.load(sys.stdin)["status"]["errors"] else 1)' 2>/dev/null
-}
-cleared() { ! failed "$@" && curl -sf -o /dev/null "localhost:$1/api/v1/rayclusters/$2"; }
+# failed: a failed call is listed; cleared: none is (the engine's restart also ended the head's task, pinned to the
+# manager: the cluster is ready again only later, and that is not what is measured here); passed: ready, and cleared
+failed() { [[ "$(errors "$@")" =~ ^[1-9] ]]; }
+cleared() { [[ "$(errors "$@")" == 0 ]]; }
+passed() { [[ "$(state "$@")" == ready ]] && cleared "$@"; }
 nodes_ready() { [[ $(docker node ls --format '{{.Status}}' 2>/dev/null | grep -c Ready) -ge 3 ]]; }
 
 mkdir -p "$WORK/specs"; write_spec beo1 1
@@ -55,10 +49,9 @@ for round in $(seq 1 "$ROUNDS"); do
     kill "$OP"; wait "$OP" 2>/dev/null || true
   done
 done
-median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 printf '%-64s %22s %8s\n' "jar" "engine back -> pass (s)" "ratio"
-first=$(median "${after[0]}")
+first=$(median <<< "${after[0]}")
 for j in "${!jars[@]}"; do
-  m=$(median "${after[$j]}")
-  printf '%-64s %22s %8s\n' "${jars[$j]}" "$m" "$(awk -v a="$m" -v b="$first" 'BEGIN{printf "%.2f", a/b}')"
+  m=$(median <<< "${after[$j]}")
+  printf '%-64s %22s %8s\n' "${jars[$j]}" "$m" "$(ratio "$m" "$first")"
 done

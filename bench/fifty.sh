@@ -50,8 +50,7 @@ kill "$OP"; wait "$OP" 2>/dev/null || true
 before_w=$(count_of writes)
 start_operator $PORT
 restart_ready=$READY_S
-t1=$(now); wait_ready $PORT bff "$N"; again=$(since "$t1")
-again_total=$(awk -v a="$again" -v b="$READY_S" 'BEGIN{printf "%.2f", a+b}')
+wait_ready $PORT bff "$N"; again_total=$(since "$LAUNCHED")
 sleep 10 # writes that come late count too
 restart_w=$(( $(count_of writes) - before_w ))
 

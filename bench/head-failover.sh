@@ -87,7 +87,6 @@ failover() { # $1 head service; prints seconds from kill to all workers ALIVE in
 }
 wait_alive bfo-head; wait_alive bstfo_head
 sleep 5
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 sr=(); st=()
 for r in $(seq 1 "$ROUNDS"); do
   failover bfo-head > "$WORK/t"; sr+=("$(cat "$WORK/t")"); k1=$KILLED_AT
@@ -98,5 +97,5 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 a=$(printf '%s\n' "${sr[@]}" | median); b=$(printf '%s\n' "${st[@]}" | median)
 printf '%-28s %10s %12s %8s\n' "head failover (${NGROUPS}x$WORKERS workers)" "swarmray" "plain stack" ratio
-printf '%-28s %10.2f %12.2f %8.2f\n' "median of $ROUNDS (s)" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN{print a/b}')"
+printf '%-28s %10.2f %12.2f %8.2f\n' "median of $ROUNDS (s)" "$a" "$b" "$(ratio "$a" "$b")"
 { grep -c "restarting them all at once" "$WORK/operator.log" || true; } | sed 's/^/worker restarts ordered by SwarmRay: /'

@@ -6,11 +6,15 @@ WORK=$(mktemp -d /tmp/swarmray-bench.XXXX)
 trap cleanup_bench EXIT
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
+# median: of the numbers on stdin, apart by spaces or lines (of an even count, the lower middle one)
+median() { tr -s ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# ratio A B: A/B, two decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 
 # start_operator PORT [COMMAND...]: starts the operator (COMMAND, default the native binary OPERATOR_BIN if set, else the
 # packaged jar, or OPERATOR_JAR, e.g. an earlier build kept aside for a before/after comparison; builds it if needed)
-# on WORK/specs and waits until ready. Sets OP, and LISTEN_S and READY_S: seconds from launch until
-# /q/health/live first answers (any status) and until /q/health/ready answers 200.
+# on WORK/specs and waits until ready. Sets OP, LAUNCHED (its launch time, for since), and LISTEN_S and READY_S: seconds
+# from launch until /q/health/live first answers (any status) and until /q/health/ready answers 200.
 start_operator() {
   local port=$1; shift
   local cmd=("$@")
@@ -20,7 +24,7 @@ start_operator() {
     cmd=(java ${JAVA_OPTS:-} -jar "${OPERATOR_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}")
   fi
   mkdir -p "$WORK/specs"
-  local t0; t0=$(now); LISTEN_S=""
+  local t0; t0=$(now); LISTEN_S=""; LAUNCHED=$t0
   SWARMRAY_INSTANCE=bench SWARMRAY_SPECS_DIR="$WORK/specs" QUARKUS_HTTP_PORT=$port "${cmd[@]}" >> "$WORK/operator.log" 2>&1 &
   OP=$!
   for _ in $(seq 1 3000); do

@@ -25,7 +25,7 @@ for from in $FROM_JARS; do
   before_tasks=$(running_tasks)
   before_w=$(count_of writes)
   OPERATOR_JAR=$NEW_JAR start_operator $PORT
-  t1=$(now); wait_ready $PORT bup "$N"; again=$(awk -v a="$(since "$t1")" -v b="$READY_S" 'BEGIN{printf "%.2f", a+b}')
+  wait_ready $PORT bup "$N"; again=$(since "$LAUNCHED")
   sleep 10 # a rolling update in progress shows in the tasks; late writes count too
   wait_ready $PORT bup "$N"
   writes=$(( $(count_of writes) - before_w ))

@@ -27,18 +27,17 @@ for round in $(seq 1 "$ROUNDS"); do
     kill "$OP"; wait "$OP" 2>/dev/null || true
     before_w=$(count_of writes)
     OPERATOR_JAR=${jars[$j]} start_operator $PORT
-    t1=$(now); wait_ready $PORT brs "$N" # a status is this process's: none is read back from an earlier one
-    all=$(awk -v a="$(since "$t1")" -v b="$READY_S" 'BEGIN{printf "%.2f", a+b}')
+    wait_ready $PORT brs "$N" # a status is this process's: none is read back from an earlier one
+    all=$(since "$LAUNCHED")
     sleep 10 # writes that come late count too
     ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; writes[$j]+="$(( $(count_of writes) - before_w )) "
     echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s"
   done
 done
-median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 printf '%-64s %16s %16s %12s %8s\n' "jar" "ready endpoint" "all $N ready" "max writes" "ratio"
-first=$(median "${all_s[0]}")
+first=$(median <<< "${all_s[0]}")
 for j in "${!jars[@]}"; do
-  m=$(median "${all_s[$j]}")
-  printf '%-64s %16s %16s %12s %8s\n' "${jars[$j]}" "$(median "${ready_s[$j]}")" "$m" \
-    "$(tr ' ' '\n' <<< "${writes[$j]}" | grep . | sort -g | tail -1)" "$(awk -v a="$m" -v b="$first" 'BEGIN{printf "%.2f", a/b}')"
+  m=$(median <<< "${all_s[$j]}")
+  printf '%-64s %16s %16s %12s %8s\n' "${jars[$j]}" "$(median <<< "${ready_s[$j]}")" "$m" \
+    "$(tr ' ' '\n' <<< "${writes[$j]}" | sort -g | tail -1)" "$(ratio "$m" "$first")"
 done
