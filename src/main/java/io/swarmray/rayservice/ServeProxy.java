@@ -15,8 +15,11 @@ import java.util.TreeMap;
  * <ul>
  * <li>Two backends, one per slot ({@link ServiceClusters}). Each finds the Serve proxies of the cluster in its slot
  * by Swarm's DNS (the slot's alias resolves to every task that carries it, re-read every second) and sends requests
- * only to those whose {@code /-/healthz} says {@code success}, checked every second: KubeRay's readiness probe and
- * Service selector, in one place.</li>
+ * only to those whose {@code /-/healthz} says {@code success}, checked every second with KubeRay's 2 s timeout: KubeRay's
+ * readiness probe and Service selector, in one place. An answer of the DNS moves servers within a second; a DNS that
+ * does not answer (Docker's resolver is part of dockerd, slow when the engine is busy) keeps the servers it gave last
+ * for 30 s, since the health checks already say which of them serve: with a 1 s hold, two seconds of silence took every
+ * server out, and each request got HAProxy's 503.</li>
  * <li>Which slot serves is one entry of an HAProxy map, {@code active}, that the operator sets through HAProxy's
  * runtime API ({@link ProxyRuntime}). A request picks its backend when it arrives, so the switch is atomic for new
  * requests, and requests in flight finish on the old cluster. No task restarts for a switch: the task's initial
@@ -108,15 +111,16 @@ public final class ServeProxy {
                     timeout resolve 1s
                     timeout retry 1s
                     hold valid 1s
-                    hold other 1s
-                    hold refused 1s
                     hold nx 1s
-                    hold timeout 1s
                     hold obsolete 1s
+                    hold other 30s
+                    hold refused 30s
+                    hold timeout 30s
                 defaults
                     mode http
                     option httplog
                     timeout connect 3s
+                    timeout check 2s
                     timeout client 10m
                     timeout server 10m
                     timeout http-request 30s

@@ -111,6 +111,17 @@ class RayServiceSwarmTest {
                 "wget", "-q", "-O-", "http://" + name + "-serve:8000/llm/generate");
         assertTrue(inSwarm.contains("\"cluster\": \"" + first + "\""), inSwarm);
 
+        // Swarm's DNS silent for 4 s in the endpoint's task: HAProxy keeps the servers it found, and no request fails
+        RequestLoop quiet = new RequestLoop(Duration.ofSeconds(30));
+        quiet.start();
+        try (DnsSilence silence = DnsSilence.inTaskOf(name + "-serve")) {
+            SwarmFixture.sleep(4000);
+        }
+        SwarmFixture.sleep(1000);
+        quiet.finish();
+        assertEquals(List.of(), quiet.failures(), "failed requests while the DNS was silent");
+        assertTrue(quiet.clusters().size() >= 20, "requests while the DNS was silent: " + quiet.clusters().size());
+
         // serveConfigV2 alone: the same cluster takes the new config
         writeSpec("itserve.yaml", service(name, SwarmFixture.IMAGE, "v2"));
         await("v2 served by the same cluster", Duration.ofSeconds(60), () -> askQuietly("/llm/generate"),

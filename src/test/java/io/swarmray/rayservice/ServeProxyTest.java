@@ -26,6 +26,19 @@ class ServeProxyTest {
     }
 
     @Test
+    void aSilentDnsKeepsTheServersItGaveWhileItsAnswersActWithinASecond() {
+        String cfg = ServeProxy.config(service);
+        for (String status : List.of("timeout", "refused", "other")) {
+            assertTrue(cfg.contains("    hold " + status + " 30s\n"), cfg);
+        }
+        for (String status : List.of("valid", "nx", "obsolete")) {
+            assertTrue(cfg.contains("    hold " + status + " 1s\n"), cfg);
+        }
+        assertTrue(cfg.contains("    timeout check 2s\n"), cfg);
+        assertTrue(cfg.contains("default-server check inter 1s fall 1 rise 1 resolvers swarm"), cfg);
+    }
+
+    @Test
     void aSwitchNeverChangesTheServicesHash() {
         DesiredService blue = ServeProxy.desired(service, "haproxy:2.6", ServiceClusters.BLUE);
         DesiredService green = ServeProxy.desired(service, "haproxy:2.6", ServiceClusters.GREEN);
