@@ -3,7 +3,8 @@
 # (/q/health/live answers) and until it is ready (/q/health/ready 200, i.e. after Docker's first answer), and
 # its resident memory (VmRSS) idle and with N clusters (default 10) ready. Each artefact's clusters are
 # removed before the next one starts.
-# Artefacts: the jar (target/quarkus-app; JAVA_OPTS passes through), then each native binary in NATIVE
+# Artefacts: each jar in JARS (space-separated quarkus-run.jar paths, default target/quarkus-app's; JAVA_OPTS passes
+# through, IMAGE_OPTS=1 takes deploy/Dockerfile's), then each native binary in NATIVE
 # (space-separated paths, default target/*-runner), run with NATIVE_OPTS (default -Xmx48m, as native/Dockerfile
 # and native/swarmray.service ship it). E.g. NATIVE="/tmp/runner-before target/swarmray-0.1.0-SNAPSHOT-runner".
 set -euo pipefail
@@ -26,8 +27,13 @@ measure() {
   printf '%-44s %9s %9s %9s %12s\n' "$label" "$LISTEN_S" "$READY_S" "$idle" "$busy"
 }
 
+if [[ -n "${IMAGE_OPTS:-}" ]]; then image_java_opts; fi
+echo "jars run with JVM options: ${JAVA_OPTS:-none (the JVM defaults)}"
 printf '%-44s %9s %9s %9s %12s\n' artefact "listen s" "ready s" "RSS idle" "RSS $N ready"
-measure "jar (JVM ${JAVA_OPTS:-defaults})" # start_operator's default: the packaged jar, built if missing
+for jar in ${JARS:-$ROOT/target/quarkus-app/quarkus-run.jar}; do
+  [[ -f "$jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
+  OPERATOR_JAR=$jar measure "$jar"
+done
 for bin in $NATIVE; do
   measure "$(basename "$bin") ${NATIVE_OPTS--Xmx48m}" "$bin" ${NATIVE_OPTS--Xmx48m}
 done

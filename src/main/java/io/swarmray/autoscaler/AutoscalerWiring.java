@@ -31,6 +31,8 @@ public class AutoscalerWiring {
     SelfContainer self;
     @Inject
     ScaleState state;
+    @Inject
+    KubeApiServer server;
 
     static final String CA_CONFIG_PREFIX = "swarmray-k8s-ca-";
 
@@ -43,6 +45,7 @@ public class AutoscalerWiring {
         if (port == 0) {
             return null;
         }
+        server.ensureListening();
         String token = credentials.token(cluster.name(), network.id());
         credentials.accept(cluster.name(), token);
         String secret = Credentials.tokenSecretName(token);

@@ -2,9 +2,12 @@ package io.swarmray.it;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class PackagedOperatorIT {
     /** The directory of the application.properties' profile pack, in which @QuarkusIntegrationTest runs it. */
     static final Path SPECS = Path.of("target/pack-specs");
+    /** The profile's swarmray.autoscaler.api-port. */
+    static final int AUTOSCALER_API_PORT = 16446;
 
     @Test
     void theArtifactCreatesScalesAndRemovesACluster() throws Exception {
@@ -31,6 +36,8 @@ class PackagedOperatorIT {
         SwarmFixture.writeSpec(SPECS, "itpack.yaml", yaml);
         var s = SwarmFixture.awaitReady(name);
         assertEquals("True", s.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
+        // no cluster has Ray's autoscaler: its API set up no TLS and does not listen
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", AUTOSCALER_API_PORT).close());
         SwarmFixture.writeSpec(SPECS, "itpack.yaml", yaml.replace("replicas: 1", "replicas: 2"));
         SwarmFixture.await("2 ready", Duration.ofSeconds(90), () -> SwarmFixture.status(name),
                 st -> st.getInt("status.readyWorkerReplicas") == 2);
