@@ -44,12 +44,12 @@ public class KubeApiServer {
     private boolean failing;
 
     /**
-     * Listens unless it does already; true when it does. A failure is logged once until it listens, and tried
-     * again at the next call (a port still held by an operator that is stopping frees soon).
+     * Listens unless it does already. A failure is logged once until it listens, and tried again at the next call (a
+     * port still held by an operator that is stopping frees soon).
      */
-    synchronized boolean ensureListening() {
+    synchronized void ensureListening() {
         if (server != null) {
-            return true;
+            return;
         }
         int port = config.autoscaler().apiPort();
         Certificates.Issued cert;
@@ -58,7 +58,7 @@ public class KubeApiServer {
         } catch (RuntimeException failed) {
             // Clusters without autoscaling must not suffer from it: the operator runs on without the API.
             failedOnce("the autoscaler API has no certificate: " + failed.getMessage(), failed);
-            return false;
+            return;
         }
         var options = new HttpServerOptions().setSsl(true).setPort(port).setHost("0.0.0.0")
                 .setKeyCertOptions(new PemKeyCertOptions().addKeyValue(Buffer.buffer(cert.keyPem()))
@@ -70,12 +70,11 @@ public class KubeApiServer {
         } catch (RuntimeException bindFailed) {
             // as above: autoscalers fail their calls (and their logs say so); nothing else is affected
             failedOnce("the autoscaler API cannot listen on port " + port + ": " + bindFailed.getMessage(), null);
-            return false;
+            return;
         }
         server = created;
         failing = false;
         LOG.infof("autoscaler API (Kubernetes subset) listening on https://0.0.0.0:%d as %s", server.actualPort(), API_HOST);
-        return true;
     }
 
     private void failedOnce(String message, Throwable cause) {
