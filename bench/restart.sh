@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Operator restarts with N running clusters (default 50; head + 1 worker each, the stand-in), side by side: JARS
-# (space-separated quarkus-run.jar paths, default this build's) take turns, ROUNDS times each (default 3), on the same
-# running clusters, with the JVM settings the image ships. Each restart is a SIGTERM'd operator followed by the next
+# (space-separated quarkus-run.jar paths, default this build's; a path not ending in .jar is a native binary, e.g.
+# target/swarmray-0.1.0-SNAPSHOT-runner) take turns, ROUNDS times each (default 3), on the same running clusters,
+# jars with the JVM settings the image ships. Each restart is a SIGTERM'd operator followed by the next
 # one, as `docker service update` or a crash and Swarm's restart do. Prints per jar the medians of:
 #   - seconds from the operator's launch until its ready endpoint answers 200;
 #   - seconds from its launch until all N clusters are ready again (their status from a pass of this process);
@@ -15,7 +16,12 @@ image_java_opts
 count_requests
 read -r -a jars <<< "$JARS"
 
-OPERATOR_JAR=${jars[0]} start_operator $PORT
+# start_build I: the I-th of JARS
+start_build() {
+  if [[ ${jars[$1]} == *.jar ]]; then OPERATOR_JAR=${jars[$1]} start_operator $PORT; else start_operator $PORT "${jars[$1]}"; fi
+}
+
+start_build 0
 for i in $(seq 1 "$N"); do write_spec "brs$i" 1; done
 wait_ready $PORT brs "$N"
 echo "all $N ready; settling $SETTLE s"
@@ -26,7 +32,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for j in "${!jars[@]}"; do
     kill "$OP"; wait "$OP" 2>/dev/null || true
     before_w=$(count_of writes)
-    OPERATOR_JAR=${jars[$j]} start_operator $PORT
+    start_build "$j"
     wait_ready $PORT brs "$N" # a status is this process's: none is read back from an earlier one
     all=$(since "$LAUNCHED")
     sleep 10 # writes that come late count too

@@ -32,7 +32,7 @@ fi
 
 # Which *IT runs against which artefact (README, "Tests"): the operator as a process and as a Swarm service
 # on the native binary; the lab's node-loss and engine-outage tests, and the service again, on the jar.
-JVM_ITS=${JVM_ITS:-NodeLossIT,ManagerEngineOutageIT,OperatorServiceIT,MonitoringIT}
+JVM_ITS=${JVM_ITS:-NodeLossIT,ManagerEngineOutageIT,OperatorServiceIT,MonitoringIT,Docker26IT}
 NATIVE_ITS=${NATIVE_ITS:-PackagedOperatorIT,OperatorCrashIT,OperatorServiceIT}
 
 deploy/testbed/ensure-swarm.sh
@@ -42,6 +42,9 @@ deploy/testbed/clean-test-objects.sh
 deploy/testbed/lab.sh up
 # and what an interrupted run left on the lab's swarm (its manager's engine)
 DOCKER_HOST=unix:///run/swarmray-lab/n1/docker.sock deploy/testbed/clean-test-objects.sh
+# n9: Debian 13's Docker 26 as a swarm of its own, for Docker26IT (every other test runs on Debian 12's 20.10)
+deploy/testbed/lab.sh trixie
+DOCKER_HOST=unix:///run/swarmray-lab/n9/docker.sock deploy/testbed/clean-test-objects.sh
 
 # GraalVM 25 for the native build: GRAALVM_HOME, native-image on PATH, or assembled offline (~2.5 min, cached)
 GRAALVM=$(deploy/testbed/ensure-native-toolchain.sh)

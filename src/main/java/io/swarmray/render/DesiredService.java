@@ -70,8 +70,27 @@ public record DesiredService(String name, SortedMap<String, String> labels, Stri
     public record PublishedPort(int target, int published, String protocol) {
     }
 
+    /**
+     * @param startIntervalNanos between checks while none passed yet, within the start period (Docker 25+, API 1.44;
+     *                           older engines drop it and keep the interval); 0 for the interval
+     */
     public record HealthCheck(List<String> test, long intervalNanos, long timeoutNanos, int retries,
-            long startPeriodNanos) {
+            long startPeriodNanos, long startIntervalNanos) {
+        public HealthCheck(List<String> test, long intervalNanos, long timeoutNanos, int retries, long startPeriodNanos) {
+            this(test, intervalNanos, timeoutNanos, retries, startPeriodNanos, 0);
+        }
+
+        /**
+         * The record's text form, without the start interval when there is none: a service's {@link #hash()} is of
+         * this text, so the services whose checks have none (workers, endpoints, submitters) keep the hash they had before
+         * checks had a start interval, and an operator upgrade restarts none of them.
+         */
+        @Override
+        public String toString() {
+            return "HealthCheck[test=" + test + ", intervalNanos=" + intervalNanos + ", timeoutNanos=" + timeoutNanos + ", retries="
+                    + retries + ", startPeriodNanos=" + startPeriodNanos
+                    + (startIntervalNanos == 0 ? "" : ", startIntervalNanos=" + startIntervalNanos) + "]";
+        }
     }
 
     /** Hex SHA-256 of everything but the hash label itself; the record's text form is canonical (sorted maps, lists). */

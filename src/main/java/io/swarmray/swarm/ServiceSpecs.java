@@ -64,7 +64,8 @@ final class ServiceSpecs {
                 .withLabels(containerLabels)
                 .withMounts(s.mounts().stream().map(ServiceSpecs::mount).toList())
                 .withHealthCheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
-                        .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()))
+                        .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos())
+                        .withStartInterval(h.startIntervalNanos() == 0 ? null : h.startIntervalNanos()))
                 .withStopGracePeriod(s.stopGracePeriodNanos())
                 .withSecrets(Stream.concat(s.secrets().stream().map(name -> secret(name, name, fileIds)),
                         s.files().stream().filter(FileMount::secret).map(f -> secret(f.name(), f.target(), fileIds))).toList())

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The packaged operator run against an engine of the three-node lab (deploy/testbed/lab.sh; n1, the
- * manager, unless told otherwise), with a Docker client on n1 for the test's own checks. One per test; {@link #close()} removes
- * the test's clusters (through the operator) and stops it.
+ * manager, unless told otherwise), with a Docker client on n1 for the test's own checks; or against n9, the lab's
+ * Docker 26 engine, a swarm of its own ({@link #onTrixie()}). One per test; {@link #close()} removes the test's
+ * clusters (through the operator) and stops it.
  */
 final class LabOperator implements AutoCloseable {
     static final String SOCK = "/run/swarmray-lab/n1/docker.sock";
@@ -33,21 +34,33 @@ final class LabOperator implements AutoCloseable {
     static final Path SPECS = Path.of("target/lab-specs");
     final DockerClient docker;
     private final Process process;
+    /** The nodes of the operator's swarm; the test's client is on the first. */
+    private final List<String> swarmNodes;
 
     LabOperator() throws IOException {
         this("n1");
     }
 
     LabOperator(String engineNode) throws IOException {
-        Assumptions.assumeTrue(new File(SOCK).exists(), "the three-node lab is not up (deploy/testbed/lab.sh up)");
-        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + SOCK).build();
+        this(engineNode, List.of("n1", "n2", "n3"), "the three-node lab is not up (deploy/testbed/lab.sh up)");
+    }
+
+    /** On n9: Debian 13's docker.io (Docker 26), a one-node swarm of its own (deploy/testbed/lab.sh trixie). */
+    static LabOperator onTrixie() throws IOException {
+        return new LabOperator("n9", List.of("n9"), "the lab's Docker 26 engine is not up (deploy/testbed/lab.sh trixie)");
+    }
+
+    private LabOperator(String engineNode, List<String> swarmNodes, String missing) throws IOException {
+        this.swarmNodes = swarmNodes;
+        Assumptions.assumeTrue(new File(sock(swarmNodes.get(0))).exists(), missing);
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + sock(swarmNodes.get(0))).build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
                 .responseTimeout(Duration.ofSeconds(20)).build());
         awaitNodesReady();
         Files.createDirectories(SPECS);
         ProcessBuilder pb = new ProcessBuilder(PackagedArtifact.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/lab-operator.log")));
-        pb.environment().put("DOCKER_HOST", "unix://" + SOCK.replace("/n1/", "/" + engineNode + "/"));
+        pb.environment().put("DOCKER_HOST", "unix://" + sock(engineNode));
         pb.environment().put("SWARMRAY_SPECS_DIR", SPECS.toString());
         pb.environment().put("SWARMRAY_INSTANCE", "lab");
         pb.environment().put("SWARMRAY_IMAGE_REWRITES", "swarmray/ray-standin=10.78.0.1:5000/swarmray/ray-standin");
@@ -56,10 +69,15 @@ final class LabOperator implements AutoCloseable {
         process = pb.start();
     }
 
-    /** Every lab node Ready: an earlier test may have restarted an engine, and placement needs all three. */
+    static String sock(String node) {
+        return SOCK.replace("/n1/", "/" + node + "/");
+    }
+
+    /** Every node of the swarm Ready: an earlier test may have restarted an engine, and placement needs them all. */
     void awaitNodesReady() {
-        SwarmFixture.await("three lab nodes Ready", Duration.ofSeconds(90), () -> docker.listSwarmNodesCmd().exec().stream()
-                .filter(n -> n.getStatus() != null && "ready".equals(n.getStatus().getState().name().toLowerCase())).count(), n -> n == 3);
+        SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", Duration.ofSeconds(90), () -> docker.listSwarmNodesCmd().exec().stream()
+                .filter(n -> n.getStatus() != null && "ready".equals(n.getStatus().getState().name().toLowerCase())).count(),
+                n -> n == swarmNodes.size());
     }
 
     static void lab(String... args) throws Exception {
@@ -91,7 +109,7 @@ final class LabOperator implements AutoCloseable {
     /** The ids of the lab operator's networks that the node's own engine still has. */
     private static String labNetworks(String node) {
         try {
-            Process p = new ProcessBuilder("docker", "-H", "unix://" + SOCK.replace("/n1/", "/" + node + "/"), "network", "ls", "-q",
+            Process p = new ProcessBuilder("docker", "-H", "unix://" + sock(node), "network", "ls", "-q",
                     "--filter", "label=swarmray.io/instance=lab").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 ? out : "docker failed: " + out;
@@ -112,7 +130,7 @@ final class LabOperator implements AutoCloseable {
                     () -> docker.listServicesCmd().withLabelFilter(Map.of("swarmray.io/instance", "lab")).exec(), List::isEmpty);
             // After an engine restart a node can keep a removed network for a while; the next cluster may get
             // the same subnet, and its tasks fail there ("Pool overlaps"): leave no node with one.
-            for (String node : List.of("n1", "n2", "n3")) {
+            for (String node : swarmNodes) {
                 SwarmFixture.await("no lab network left on " + node, Duration.ofSeconds(90), () -> labNetworks(node), String::isEmpty);
             }
         } finally {

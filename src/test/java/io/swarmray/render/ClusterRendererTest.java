@@ -124,7 +124,7 @@ class ClusterRendererTest {
         var head = rendered.services().get(0).healthCheck();
         assertEquals(new DesiredService.HealthCheck(
                 List.of("CMD", "wget", "--tries=1", "-q", "-O", "/dev/null", "-T", "5", "http://localhost:8266/api/gcs_healthz"),
-                2_000_000_000L, 5_000_000_000L, 300, 20_000_000_000L), head);
+                2_000_000_000L, 5_000_000_000L, 300, 20_000_000_000L, 1_000_000_000L), head);
         assertEquals(svc("llm-worker-gpu").healthCheck(), rendered.services().get(1).healthCheck(), "a group without a probe keeps Ray's");
         RayCluster probedWorkers = Specs.parse(Specs.SAMPLE.replace("- {name: w, image: rayproject/ray:2.40.0}",
                 "- {name: w, image: rayproject/ray:2.40.0, livenessProbe: {tcpSocket: {port: 52365}, initialDelaySeconds: 10}}")).clusters()
