@@ -33,7 +33,7 @@ fi
 # Which *IT runs against which artefact (README, "Tests"): the operator as a process and as a Swarm service
 # on the native binary; the lab's node-loss and engine-outage tests, and the service again, on the jar.
 JVM_ITS=${JVM_ITS:-NodeLossIT,ManagerEngineOutageIT,OperatorServiceIT,MonitoringIT,Docker26IT}
-NATIVE_ITS=${NATIVE_ITS:-PackagedOperatorIT,OperatorCrashIT,OperatorServiceIT}
+NATIVE_ITS=${NATIVE_ITS:-PackagedOperatorIT,OperatorCrashIT,OperatorCrashServeJobIT,OperatorServiceIT}
 
 deploy/testbed/ensure-swarm.sh
 deploy/testbed/build-images.sh

@@ -17,11 +17,13 @@ import xml.etree.ElementTree as ET
 MESSAGE_LINES = 12
 OUR_FRAMES = 6
 LOG_LINES = 25
-# the *IT whose operator process writes a log of its own (LabOperator, OperatorCrashIT, the pack profile in pom.xml)
+# the *IT whose operator process writes a log of its own (LabOperator, CrashingOperator, the pack profile in pom.xml)
 OPERATOR_LOGS = {
+    "io.swarmray.it.Docker26IT": "target/lab-operator.log",
     "io.swarmray.it.ManagerEngineOutageIT": "target/lab-operator.log",
     "io.swarmray.it.NodeLossIT": "target/lab-operator.log",
     "io.swarmray.it.OperatorCrashIT": "target/crash-operator.log",
+    "io.swarmray.it.OperatorCrashServeJobIT": "target/crash-operator.log",
     "io.swarmray.it.PackagedOperatorIT": "target/operator-pack.log",
 }
 # a report gives durations, not start times: each case's window is reckoned back from the report's write, give or take

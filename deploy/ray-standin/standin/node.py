@@ -12,7 +12,7 @@ import time
 
 from . import autoscaler
 from . import metrics as ray_metrics
-from . import serve as ray_serve
+from . import serve_proxy
 from .gcs import VERSION, Gcs, env_num
 from .jobs import JobApi
 from .net import LineServer, call, http_server, log, serve, split_address
@@ -172,7 +172,7 @@ class Node:
         http_server("0.0.0.0", o.get("metrics-export-port", 8080), {"/metrics": lambda _: (200, self.metrics(sampler))})
         log("node %s started (%s) at %s, resources %s" % (self.node_id[:8], "head" if self.head else "worker",
                                                           self.node_ip, json.dumps(self.resources, sort_keys=True)))
-        threading.Thread(target=ray_serve.run_proxy, args=(self, self.stop), daemon=True).start()
+        threading.Thread(target=serve_proxy.run_proxy, args=(self, self.stop), daemon=True).start()
         if not self.head:
             threading.Thread(target=self.stay_connected, daemon=True).start()
             threading.Thread(target=self.self_check, daemon=True).start()
