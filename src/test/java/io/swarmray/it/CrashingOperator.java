@@ -21,13 +21,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The packaged operator as a process on the test swarm, SIGKILLed and started again at the tests' will (the
- * OperatorCrash*IT), on an empty specs directory of its own, with a Docker client for the tests' checks. One per test:
- * it starts when made, and {@link #close()} kills it.
+ * OperatorCrash*IT), on an empty specs directory of its own, with a Docker client for the tests' checks. A JUnit
+ * extension ({@code @RegisterExtension}): it starts before each test and is killed after it.
  */
-final class CrashingOperator implements AutoCloseable {
+final class CrashingOperator implements BeforeEachCallback, AfterEachCallback {
     static final int PORT = 18191;
     /** Its RayService's published endpoint port: RayServiceSwarmTest's runs at the same time (deploy/test.sh). */
     static final int SERVE_PORT = 28181;
@@ -38,9 +41,13 @@ final class CrashingOperator implements AutoCloseable {
     final Random random = new Random(seed);
     private Process process;
 
-    CrashingOperator() throws IOException {
+    CrashingOperator() {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
         Files.createDirectories(SPECS);
         deleteSpecs();
         start();
@@ -119,7 +126,7 @@ final class CrashingOperator implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterEach(ExtensionContext context) throws Exception {
         try {
             kill();
         } finally {

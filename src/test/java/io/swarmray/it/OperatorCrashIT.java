@@ -16,9 +16,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator keeps no state of its own: SIGKILL it at random points while it creates, scales,
@@ -28,17 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorCrashIT {
     static final int KILLS = 32;
-    private CrashingOperator operator;
-
-    @BeforeEach
-    void startOperator() throws IOException {
-        operator = new CrashingOperator();
-    }
-
-    @AfterEach
-    void stopOperator() throws Exception {
-        operator.close();
-    }
+    @RegisterExtension
+    final CrashingOperator operator = new CrashingOperator();
 
     private static String spec(String name, int replicas, String image) {
         return SwarmFixture.cluster(name, image, Map.of("w", replicas));

@@ -3,16 +3,14 @@ package io.swarmray.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGKILL during a RayService's upgrade to a new cluster, and while a RayJob's cluster is made and its job submitted
@@ -20,17 +18,8 @@ import org.junit.jupiter.api.Test;
  * Runs the packaged operator as a process ({@link CrashingOperator}), as OperatorCrashIT does for RayClusters.
  */
 class OperatorCrashServeJobIT {
-    private CrashingOperator operator;
-
-    @BeforeEach
-    void startOperator() throws IOException {
-        operator = new CrashingOperator();
-    }
-
-    @AfterEach
-    void stopOperator() throws Exception {
-        operator.close();
-    }
+    @RegisterExtension
+    final CrashingOperator operator = new CrashingOperator();
 
     @Test
     void sigkillDuringARayServiceUpgradeEndsWithOneActiveClusterAndNoOrphan() throws Exception {
