@@ -27,12 +27,11 @@ class Docker26IT {
     }
 
     /** Workers ALIVE in the node table of the head container {@code head}; -1 when it does not answer. */
-    private static long aliveWorkers(String head) {
+    private static int aliveWorkers(String head) {
         String body = SwarmFixture.cli("-H", "unix://" + LabOperator.sock("n9"), "exec", head, "wget", "-q", "-O-",
                 "http://localhost:8265/api/v0/nodes");
         try {
-            List<Map<String, Object>> nodes = JsonPath.from(body).getList("data.result.result");
-            return nodes.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node"))).count();
+            return SwarmFixture.aliveWorkers(JsonPath.from(body).getList("data.result.result")).size();
         } catch (RuntimeException notJson) {
             return -1;
         }

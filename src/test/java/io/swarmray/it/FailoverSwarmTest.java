@@ -123,7 +123,7 @@ class FailoverSwarmTest {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                }, t -> t.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node"))).count() == 2);
+                }, t -> SwarmFixture.aliveWorkers(t).size() == 2);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; tasks: " + taskHistory(name), e);
             }
@@ -139,8 +139,7 @@ class FailoverSwarmTest {
             Set<String> workerAddresses = swarm.tasks(name).stream().filter(t -> t.serviceId().equals(workers) && t.running())
                     .flatMap(t -> t.addresses().stream()).collect(Collectors.toSet());
             assertEquals(workerAddresses,
-                    nodes.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node")))
-                            .map(n -> (String) n.get("node_ip")).collect(Collectors.toSet()),
+                    SwarmFixture.aliveWorkers(nodes).stream().map(n -> (String) n.get("node_ip")).collect(Collectors.toSet()),
                     taskHistory(name));
             String lostAt = lost.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");
             String backAt = back.getString("status.conditions.find { it.type == 'HeadReady' }.lastTransitionTime");

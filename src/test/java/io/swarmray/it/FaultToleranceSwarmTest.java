@@ -38,8 +38,7 @@ class FaultToleranceSwarmTest {
     private Set<String> aliveWorkerIds(String cluster) throws Exception {
         String body = ClusterLifecycleSwarmTest.exec(docker, cluster + "-head", "wget", "-q", "-O-", "http://localhost:8265/api/v0/nodes");
         List<Map<String, Object>> rows = JsonPath.from(body).getList("data.result.result");
-        return rows.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node")))
-                .map(n -> (String) n.get("node_id")).collect(Collectors.toSet());
+        return SwarmFixture.aliveWorkers(rows).stream().map(n -> (String) n.get("node_id")).collect(Collectors.toSet());
     }
 
     private Map<String, String> workerTasks() {

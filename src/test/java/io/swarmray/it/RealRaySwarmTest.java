@@ -51,7 +51,7 @@ class RealRaySwarmTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }, t -> t.stream().filter(r -> "ALIVE".equals(r.get("state")) && !Boolean.TRUE.equals(r.get("is_head_node"))).count() == n);
+        }, t -> SwarmFixture.aliveWorkers(t).size() == n);
     }
 
     private String container(String service) {

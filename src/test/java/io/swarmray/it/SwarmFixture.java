@@ -161,6 +161,11 @@ final class SwarmFixture {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /** The rows of a head's node table ({@code /api/v0/nodes}' data.result.result) of workers that Ray lists ALIVE. */
+    static List<Map<String, Object>> aliveWorkers(List<Map<String, Object>> table) {
+        return table.stream().filter(n -> "ALIVE".equals(n.get("state")) && !Boolean.TRUE.equals(n.get("is_head_node"))).toList();
+    }
+
     /** {@link #dockerCli} for lambdas: failures to run it are unchecked. */
     static String cli(String... args) {
         try {
