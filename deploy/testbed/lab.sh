@@ -111,8 +111,10 @@ trixie_fetch() {
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" > "$apt/sources.list"
   local o=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$apt/lists"
     -o "Dir::Cache=$apt/cache" -o Acquire::Retries=3)
-  apt-get "${o[@]}" update -q >/dev/null
-  (cd "$apt" && rm -f docker.io_*.deb && apt-get "${o[@]}" download docker.io >/dev/null 2>&1)
+  if ! apt-get "${o[@]}" update -q >/dev/null 2>"$apt/apt.log" \
+    || ! (cd "$apt" && rm -f docker.io_*.deb && apt-get "${o[@]}" download docker.io >/dev/null 2>>"$apt/apt.log"); then
+    cat "$apt/apt.log" >&2; log "cannot fetch docker.io from Debian 13 (deb.debian.org, trixie): n9 needs it"; exit 1
+  fi
   rm -rf "$TRIXIE.new" && dpkg-deb -x "$apt"/docker.io_*.deb "$TRIXIE.new"
   mv "$TRIXIE.new" "$TRIXIE"
   log "fetched $("$TRIXIE/usr/sbin/dockerd" --version)"
