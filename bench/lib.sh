@@ -80,6 +80,12 @@ count_requests() {
 # count_of reads|writes|execs: the requests counted so far
 count_of() { awk -v k="$1" '$1 == k {print $2}' "$WORK/counts"; }
 
+# write_kinds BEFORE AFTER: the writes between two copies of the counts, by kind ("  POST /networks/connect 50")
+write_kinds() {
+  awk 'NF == 3 && $1 != "GET" && $1 != "HEAD" && $2 !~ /exec/ { k = $1 " " $2 }
+    NR == FNR && k { a[k] = $3 } NR > FNR && k && $3 > a[k] { printf "  %s %d\n", k, $3 - a[k] } { k = "" }' "$1" "$2"
+}
+
 # ready_count PORT PREFIX: the operator's clusters named PREFIX* that are ready
 ready_count() {
   curl -s "localhost:$1/api/v1/rayclusters" | python3 -c '

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Operator restarts with N running clusters (default 50; head + 1 worker each, the stand-in), side by side: JARS
-# (space-separated quarkus-run.jar paths, default this build's; a path not ending in .jar is a native binary, e.g.
-# target/swarmray-0.1.0-SNAPSHOT-runner) take turns, ROUNDS times each (default 3), on the same running clusters,
-# jars with the JVM settings the image ships. Each restart is a SIGTERM'd operator followed by the next
-# one, as `docker service update` or a crash and Swarm's restart do. Prints per jar the medians of:
+# (space-separated, default this build's quarkus-run.jar) take turns, ROUNDS times each (default 3), on the same
+# running clusters. An entry is
+#   - a quarkus-run.jar, run on this host with the JVM settings the image ships;
+#   - a native binary (a path not ending in .jar, e.g. target/swarmray-0.1.0-SNAPSHOT-runner), run on this host;
+#   - image:NAME, the operator's image as it ships: a Swarm stack of deploy/swarmray-stack.yml, e.g.
+#     image:swarmray/operator:bench after
+#     `docker build -f deploy/Dockerfile --build-arg BASE=swarmray/debian-jre:12 -t swarmray/operator:bench .`
+# Each restart is a SIGTERM'd operator followed by the next one, as `docker service update` or a crash and Swarm's
+# restart do; an image's launch is its service scaled from 0 to 1 (Swarm starts a new container). Prints per entry
+# the medians of:
 #   - seconds from the operator's launch until its ready endpoint answers 200;
 #   - seconds from its launch until all N clusters are ready again (their status from a pass of this process);
-#   - its Docker writes until 10 s after that (HTTP requests, bench/docker-proxy.py; must be 0);
-# and each later jar's ratio to the first. The clusters are made once, by the first jar, and left to settle SETTLE s.
+#   - its Docker writes until 10 s after that (HTTP requests, bench/docker-proxy.py; must be 0), with what they were;
+# and each later entry's ratio to the first. The clusters are made once, by the first entry, and left to settle SETTLE s.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 N=${N:-50}; ROUNDS=${ROUNDS:-3}; SETTLE=${SETTLE:-20}; PORT=18195
@@ -16,9 +22,44 @@ image_java_opts
 count_requests
 read -r -a jars <<< "$JARS"
 
-# start_build I: the I-th of JARS
+# start_build I: the I-th of JARS started, and ready
 start_build() {
-  if [[ ${jars[$1]} == *.jar ]]; then OPERATOR_JAR=${jars[$1]} start_operator $PORT; else start_operator $PORT "${jars[$1]}"; fi
+  case ${jars[$1]} in
+    image:*) start_service "${jars[$1]#image:}" ;;
+    *.jar) OPERATOR_JAR=${jars[$1]} start_operator $PORT ;;
+    *) start_operator $PORT "${jars[$1]}" ;;
+  esac
+}
+
+# start_service IMAGE: the stack bstop with IMAGE, its engine socket the counting proxy's; once it exists, its service
+# given IMAGE while scaled to 0, and scaled to 1.
+# Sets LAUNCHED and READY_S as start_operator does, and OP=service. The bench's own docker commands go to the engine
+# itself (ENGINE), so that only the operator's requests are counted.
+start_service() {
+  mkdir -p "$WORK/specs"
+  LAUNCHED=$(now)
+  if DOCKER_HOST=$ENGINE docker service inspect bstop_operator > /dev/null 2>&1; then
+    DOCKER_HOST=$ENGINE docker service update -d --no-resolve-image --image "$1" --replicas 1 bstop_operator > /dev/null
+  else
+    DOCKER_HOST=$ENGINE SWARMRAY_IMAGE=$1 SWARMRAY_SPECS_PATH=$WORK/specs SWARMRAY_PORT=$PORT SWARMRAY_INSTANCE=bench \
+      SWARMRAY_DOCKER_SOCKET=$WORK/docker.sock docker stack deploy --resolve-image never \
+      -c "$ROOT/deploy/swarmray-stack.yml" bstop > /dev/null
+  fi
+  OP=service
+  until curl -sf -o /dev/null "localhost:$PORT/q/health/ready"; do sleep 0.01; done
+  READY_S=$(since "$LAUNCHED")
+}
+
+# stop_build: the running operator stopped and gone (an image's container too, so that its port is free)
+stop_build() {
+  if [[ $OP == service ]]; then
+    DOCKER_HOST=$ENGINE docker service scale -d bstop_operator=0 > /dev/null
+    while [[ -n "$(DOCKER_HOST=$ENGINE docker ps -q -f label=com.docker.swarm.service.name=bstop_operator)" ]]; do
+      sleep 0.1
+    done
+  else
+    kill "$OP"; wait "$OP" 2>/dev/null || true
+  fi
 }
 
 start_build 0
@@ -30,17 +71,20 @@ sleep "$SETTLE"
 declare -A ready_s all_s writes
 for round in $(seq 1 "$ROUNDS"); do
   for j in "${!jars[@]}"; do
-    kill "$OP"; wait "$OP" 2>/dev/null || true
-    before_w=$(count_of writes)
+    stop_build
+    sleep 1.1 # the proxy rewrites its counts every second: the stopped operator's last requests are in them
+    before_w=$(count_of writes); cp "$WORK/counts" "$WORK/counts.before"
     start_build "$j"
     wait_ready $PORT brs "$N" # a status is this process's: none is read back from an earlier one
     all=$(since "$LAUNCHED")
     sleep 10 # writes that come late count too
     ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; writes[$j]+="$(( $(count_of writes) - before_w )) "
     echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s"
+    write_kinds "$WORK/counts.before" "$WORK/counts"
   done
 done
-printf '%-64s %16s %16s %12s %8s\n' "jar" "ready endpoint" "all $N ready" "max writes" "ratio"
+stop_build
+printf '%-64s %16s %16s %12s %8s\n' "entry" "ready endpoint" "all $N ready" "max writes" "ratio"
 first=$(median <<< "${all_s[0]}")
 for j in "${!jars[@]}"; do
   m=$(median <<< "${all_s[$j]}")
