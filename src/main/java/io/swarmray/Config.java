@@ -107,8 +107,8 @@ public interface Config {
         Optional<Path> credentialsDir();
 
         /**
-         * How a head reaches an operator that does not run in a container (on the cluster network it is
-         * {@code swarmray-k8s}): an address of the operator's host, or Docker's {@code host-gateway}.
+         * How a head reaches the API ({@code swarmray-k8s} in its /etc/hosts): an address of the operator's host, where
+         * a Swarm service publishes the port too, or Docker's {@code host-gateway} (the head's own host).
          */
         @WithDefault("host-gateway")
         String hostAddress();

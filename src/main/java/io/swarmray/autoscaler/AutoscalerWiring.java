@@ -5,7 +5,6 @@ import io.swarmray.render.AutoscalerAccess;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.swarm.ObservedNetwork;
-import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,8 +26,6 @@ public class AutoscalerWiring {
     Credentials credentials;
     @Inject
     SwarmFiles files;
-    @Inject
-    SelfContainer self;
     @Inject
     ScaleState state;
     @Inject
@@ -63,8 +60,13 @@ public class AutoscalerWiring {
                     credentials.caPem().getBytes(StandardCharsets.UTF_8));
             made.add(ca);
         }
-        // On the cluster network the operator's container answers to the API's name; from a host it needs an entry.
-        String hosts = self.id().isPresent() ? null : config.autoscaler().hostAddress() + " " + KubeApiServer.API_HOST;
+        /*
+         * The head reaches the API at an address of the operator's host, where a Swarm service publishes the port too
+         * (deploy/swarmray-stack.yml). Not by a name on the cluster network: Docker gives a Swarm task's container no
+         * DNS name on a network it joins afterwards (dockerd activates that only for containers it does not manage),
+         * so a head never resolved the operator's alias there (checked on 20.10: getent hosts gave nothing).
+         */
+        String hosts = config.autoscaler().hostAddress() + " " + KubeApiServer.API_HOST;
         return new AutoscalerAccess(KubeApiServer.API_HOST, port, secret, ca, hosts);
     }
 

@@ -32,11 +32,14 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Asks a cluster's head for its node table, the truth about which Ray nodes are ALIVE. Two ways:
  * <ul>
- * <li>network: HTTP to {@code <cluster>-head:<dashboard-port>} over the cluster network, which the
- * operator's container joins (the operator runs as a Swarm service);</li>
- * <li>exec: bash inside the head's container through the Docker API, when the operator runs
- * on a manager's host (development) and the head runs on this engine (heads are pinned to managers).</li>
+ * <li>exec: bash inside the head's container through the Docker API, when the head runs on this engine (heads are
+ * pinned to managers, and the operator runs on one), whether the operator runs as a Swarm service or on the host;</li>
+ * <li>network: HTTP to {@code <cluster>-head:<dashboard-port>} over the cluster network, which the operator's
+ * container then joins, when it runs as a Swarm service and the head on another manager.</li>
  * </ul>
+ * Exec first because a join is a write, and one a restarted operator makes again for every cluster: its new container
+ * is on no cluster network (bench/restart.sh, the image as a stack with 50 clusters: 50 joins at each restart, none
+ * by exec). An exec also reads a new head's table as soon as it runs, where its name resolves only once it is healthy.
  */
 @ApplicationScoped
 public class HeadProbe {
@@ -98,7 +101,21 @@ public class HeadProbe {
             throw new IllegalStateException("the head task is not running");
         }
         int port = RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
-        return self.id().isPresent() ? overNetwork(cluster, port, method, path, body) : byExec(head, port, method, path, body);
+        return asksOverNetwork(head) ? overNetwork(cluster, port, method, path, body) : byExec(head, port, method, path, body);
+    }
+
+    /** Whether the {@code head} task is asked over its cluster network, which the operator's container must join first. */
+    public boolean asksOverNetwork(ObservedTask head) {
+        var info = engine.state().info();
+        return asksOverNetwork(self.id().isPresent(), head.nodeId(), info == null ? null : info.nodeId());
+    }
+
+    /**
+     * The rule of the class comment. A node not known (the task not yet placed, the engine not yet asked) counts as
+     * this one: the exec then says what is missing.
+     */
+    static boolean asksOverNetwork(boolean inContainer, String headNode, String engineNode) {
+        return inContainer && headNode != null && engineNode != null && !headNode.equals(engineNode);
     }
 
     private Reply overNetwork(RayCluster cluster, int port, String method, String path, String body) {

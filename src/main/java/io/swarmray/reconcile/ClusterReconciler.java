@@ -202,7 +202,7 @@ public class ClusterReconciler {
                         + " applies this version's rendering (README, \"Operator upgrades\")", name, String.join(", ", drift.kept()));
             }
         }
-        if (head != null && head.running()) {
+        if (head != null && head.running() && probe.asksOverNetwork(head)) {
             operatorNetworks.join(swarm, self, network);
         }
         HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);

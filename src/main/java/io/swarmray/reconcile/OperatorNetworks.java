@@ -1,11 +1,9 @@
 package io.swarmray.reconcile;
 
-import io.swarmray.autoscaler.KubeApiServer;
 import io.swarmray.swarm.ObservedNetwork;
 import io.swarmray.swarm.SelfContainer;
 import io.swarmray.swarm.SwarmClient;
 import io.swarmray.swarm.SwarmException;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -17,8 +15,8 @@ final class OperatorNetworks {
     private final Set<String> joined = ConcurrentHashMap.newKeySet();
 
     /**
-     * When the operator runs in a container (a Swarm service), it joins each cluster network to read
-     * the head's node table by name. A failure is not fatal: the probe then reports why it cannot read.
+     * When the operator runs in a container (a Swarm service), it joins a cluster network whose head it asks over that
+     * network (HeadProbe.asksOverNetwork). A failure is not fatal: the probe then reports why it cannot read.
      * It joins once the head runs, not before: joining a new attachable overlay while Swarm starts the
      * cluster's first tasks made the head's first task fail ("starting container failed: Address already
      * in use", moby#32634) in 3 of 3 runs of OperatorServiceIT.
@@ -29,8 +27,7 @@ final class OperatorNetworks {
             return;
         }
         try {
-            // under the autoscaler API's name too: a head's autoscaler finds the operator there
-            swarm.connect(network, me, List.of(KubeApiServer.API_HOST));
+            swarm.connect(network, me);
             joined.add(network.id());
         } catch (SwarmException e) {
             LOG.debugf("cannot join %s yet: %s", network.name(), e.getMessage());

@@ -38,7 +38,7 @@ public final class Autoscaler {
     }
 
     static List<String> hosts(AutoscalerAccess access) {
-        return access == null || access.hostsEntry() == null ? List.of() : List.of(access.hostsEntry());
+        return access == null ? List.of() : List.of(access.hostsEntry());
     }
 
     /** The head's reservation and limits plus {@code autoscalerOptions.resources}: the sidecar's share of the pod. */

@@ -8,8 +8,7 @@ package io.swarmray.render;
  * @param port        its HTTPS port ({@code KUBERNETES_SERVICE_PORT_HTTPS})
  * @param tokenSecret the Swarm secret holding this cluster's token
  * @param caConfig    the Swarm config holding the CA certificate
- * @param hostsEntry  an /etc/hosts line ("IP NAME") when the operator is not on the cluster network (it runs on
- *                    the host), else null
+ * @param hostsEntry  an /etc/hosts line ("IP NAME") for {@code host}: an address of the operator's host
  */
 public record AutoscalerAccess(String host, int port, String tokenSecret, String caConfig, String hostsEntry) {
     /** The directory where Kubernetes mounts a pod's service-account credentials; Ray reads fixed paths in it. */

@@ -3,7 +3,6 @@ package io.swarmray.swarm;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -182,12 +181,11 @@ public class SwarmClient {
      * Joins a container (the operator's own) to a cluster network, so it can reach the head by name.
      * Already joined is success. Swarm can only do this once the overlay exists on this node.
      */
-    public void connect(ObservedNetwork n, String containerId, List<String> aliases) {
+    public void connect(ObservedNetwork n, String containerId) {
         requireOwned(n.labels(), n.name());
         call("connect network " + n.name(), () -> {
             try {
-                docker.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(containerId)
-                        .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec();
+                docker.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(containerId).exec();
             } catch (DockerException e) {
                 if (e.getMessage() == null || !e.getMessage().contains("already exists")) {
                     throw e;

@@ -84,7 +84,8 @@ class MonitoringIT {
                       SWARMRAY_STEADY_PROBE_MAX_INTERVAL: 5s
                 """);
         OperatorServiceIT.run(Map.of("SWARMRAY_IMAGE", OperatorServiceIT.IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT",
-                String.valueOf(PORT), "SWARMRAY_INSTANCE", "mon"), "docker", "stack", "deploy", "--resolve-image", "never", "-c",
+                String.valueOf(PORT), "SWARMRAY_INSTANCE", "mon", "SWARMRAY_AUTOSCALER_API_PORT", "16448"), "docker", "stack", "deploy",
+                "--resolve-image", "never", "-c",
                 "deploy/swarmray-stack.yml", "-c", "deploy/prometheus/operator-monitoring.yml", "-c",
                 PROMETHEUS_DIR.resolve("operator-probes.yml").toString(), STACK);
         OperatorServiceIT.run(Map.of("PROMETHEUS_IMAGE", "swarmray/prometheus:test", "PROMETHEUS_PORT", String.valueOf(PROMETHEUS_PORT)),

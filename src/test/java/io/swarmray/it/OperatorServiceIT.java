@@ -1,6 +1,7 @@
 package io.swarmray.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.github.dockerjava.api.DockerClient;
@@ -9,6 +10,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.restassured.path.json.JsonPath;
 import io.swarmray.render.Labels;
+import io.swarmray.spec.Names;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +30,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real deployment: the operator's image (deploy/Dockerfile, or native/Dockerfile.prebuilt under -Dnative) as a Swarm stack (deploy/swarmray-stack.yml).
- * A spec dropped into the mounted directory becomes a ready cluster (the operator reads the head's node
- * table over the cluster network it joins); a killed operator comes back without restarting healthy Ray
- * services; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
+ * A spec dropped into the mounted directory becomes a ready cluster (the operator asks its head, on this engine, by
+ * exec, and joins no network for it); an autoscaled one scales on demand (its head's autoscaler reaches the operator's
+ * API where the stack publishes it, on the head's host); a killed operator comes back without restarting healthy Ray
+ * services and without joining a network; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
  */
 class OperatorServiceIT {
     static final String STACK = "swarmrayit";
     static final String SERVICE = STACK + "_operator";
     static final String IMAGE = "swarmray/operator:it";
     static final int PORT = 18196;
+    /** Published on the host: not the tests' 6443, which a test in the other stream may be listening on. */
+    static final int AUTOSCALER_API_PORT = 16447;
     static final Path SPECS = Path.of("target/service-specs").toAbsolutePath();
     static DockerClient docker;
 
@@ -46,7 +52,8 @@ class OperatorServiceIT {
         buildImage();
         Files.createDirectories(SPECS);
         run(Map.of("SWARMRAY_IMAGE", IMAGE, "SWARMRAY_SPECS_PATH", SPECS.toString(), "SWARMRAY_PORT", String.valueOf(PORT),
-                "SWARMRAY_INSTANCE", "svc"), "docker", "stack", "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml",
+                "SWARMRAY_INSTANCE", "svc", "SWARMRAY_AUTOSCALER_API_PORT", String.valueOf(AUTOSCALER_API_PORT)), "docker", "stack",
+                "deploy", "--resolve-image", "never", "-c", "deploy/swarmray-stack.yml",
                 STACK);
     }
 
@@ -64,9 +71,12 @@ class OperatorServiceIT {
     @AfterAll
     static void remove() throws Exception {
         Files.deleteIfExists(SPECS.resolve("svcc.yaml"));
+        Files.deleteIfExists(SPECS.resolve("svca.yaml"));
         try {
-            SwarmFixture.await("cluster removed", Duration.ofSeconds(60), () -> docker.listServicesCmd()
-                    .withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec(), List::isEmpty);
+            for (String cluster : List.of("svcc", "svca")) {
+                SwarmFixture.await(cluster + " removed", Duration.ofSeconds(60), () -> docker.listServicesCmd()
+                        .withLabelFilter(Map.of(Labels.CLUSTER, cluster)).exec(), List::isEmpty);
+            }
         } finally {
             run(Map.of(), "docker", "stack", "rm", STACK);
             docker.close();
@@ -103,6 +113,11 @@ class OperatorServiceIT {
         }
     }
 
+    /** The networks the operator's container is on, by name. */
+    static Set<String> networksOf(String container) {
+        return docker.inspectContainerCmd(container).exec().getNetworkSettings().getNetworks().keySet();
+    }
+
     static Map<String, String> rayTasks() {
         return docker.listTasksCmd().withLabelFilter(Map.of(Labels.CLUSTER, "svcc")).exec().stream()
                 .filter(t -> "running".equals(t.getDesiredState().getValue()))
@@ -126,22 +141,40 @@ class OperatorServiceIT {
         return out.toString();
     }
 
+    /** No cluster network joined: both heads run on this engine, so a restarted operator makes no write. */
+    static void assertNoNetworkJoined(String container) {
+        Set<String> networks = networksOf(container);
+        assertFalse(networks.contains(Names.network("svcc")) || networks.contains(Names.network("svca")),
+                "a head on this engine is asked by exec: " + networks);
+    }
+
     @Test
     void theOperatorRunsAsAStackSurvivesItsOwnDeathAndIsMarkedUnhealthyWithoutDocker() throws Exception {
         String first = SwarmFixture.await("operator healthy", Duration.ofSeconds(90), OperatorServiceIT::operatorContainer,
                 c -> c != null && "healthy".equals(health(c)));
         Files.writeString(SPECS.resolve("svcc.yaml"), SwarmFixture.cluster("svcc", SwarmFixture.IMAGE, Map.of("w", 2)));
-        var ready = SwarmFixture.await("svcc ready (node table read over the cluster network)", Duration.ofSeconds(120),
+        Files.writeString(SPECS.resolve("svca.yaml"), AutoscalingSwarmTest.cluster("svca", 1, "Default"));
+        var ready = SwarmFixture.await("svcc ready (node table read by exec)", Duration.ofSeconds(120),
                 () -> get("/api/v1/rayclusters/svcc"), s -> "ready".equals(s.getString("status.state")));
         assertEquals(2, ready.getInt("status.readyWorkerReplicas"));
         assertEquals("True", ready.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
+        SwarmFixture.await("svca ready", Duration.ofSeconds(120),
+                () -> get("/api/v1/rayclusters/svca"), s -> "ready".equals(s.getString("status.state")));
+        AutoscalingSwarmTest.demand(AutoscalingSwarmTest.headContainer("svca"), "add", "job", "{\"CPU\": 1}", "1");
+        SwarmFixture.await("svca: a worker for the demand, ready (the autoscaler reached the operator)", Duration.ofSeconds(90),
+                () -> get("/api/v1/rayclusters/svca"),
+                s -> "ready".equals(s.getString("status.state")) && s.getInt("status.readyWorkerReplicas") == 1);
+        assertNoNetworkJoined(first);
         Map<String, String> tasks = rayTasks();
 
         docker.killContainerCmd(first).exec();
         String second = SwarmFixture.await("operator restarted by Swarm", Duration.ofSeconds(90), OperatorServiceIT::operatorContainer,
                 c -> c != null && !c.equals(first) && "healthy".equals(health(c)));
-        SwarmFixture.await("svcc ready again", Duration.ofSeconds(60), () -> get("/api/v1/rayclusters/svcc"),
-                s -> "ready".equals(s.getString("status.state")));
+        for (String cluster : List.of("svcc", "svca")) {
+            SwarmFixture.await(cluster + " ready again", Duration.ofSeconds(60), () -> get("/api/v1/rayclusters/" + cluster),
+                    s -> "ready".equals(s.getString("status.state")));
+        }
+        assertNoNetworkJoined(second);
         Thread.sleep(5000);
         assertEquals(tasks, rayTasks(), () -> "no Ray task was restarted; " + whyReplaced(tasks));
 

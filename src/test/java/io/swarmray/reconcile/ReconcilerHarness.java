@@ -80,6 +80,11 @@ abstract class ReconcilerHarness {
                 probes++;
                 return table == null ? new Answer(null, "not asked in this test") : new Answer(List.copyOf(table), null);
             }
+
+            @Override
+            public boolean asksOverNetwork(ObservedTask head) {
+                return false; // as on a host: no network to join
+            }
         };
         reconciler.watcher = watcher;
         reconciler.self = new SelfContainer();

@@ -37,11 +37,6 @@ class AutoscalerRenderTest {
     }
 
     @Test
-    void onTheClusterNetworkNoHostsEntry() {
-        assertEquals(List.of(), head(new AutoscalerAccess("swarmray-k8s", 6443, "tok", "ca", null)).hosts());
-    }
-
-    @Test
     void withoutTheApiTheHeadIsPlain() {
         DesiredService h = head(null);
         assertTrue(h.args().contains("--no-monitor"), "KubeRay's rayStartParams either way");
