@@ -1,5 +1,6 @@
 package io.swarmray.autoscaler;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,7 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ScaleState {
     static final int KEPT_DECISIONS = 10;
 
-    /** One accepted patch: when, and what it asked ("gpu: replicas 3", "gpu: delete [id]"). */
+    /**
+     * One accepted patch: when, and what it asked ("gpu: replicas 3", "gpu: delete [id]"). Registered: the status API
+     * serialises it inside a map, where the native build cannot see it (without, the native binary answered 500 for an
+     * autoscaled cluster once its autoscaler had asked for anything).
+     */
+    @RegisterForReflection
     public record Decision(String time, List<String> changes) {
     }
 

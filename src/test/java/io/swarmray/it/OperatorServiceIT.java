@@ -161,9 +161,15 @@ class OperatorServiceIT {
         SwarmFixture.await("svca ready", Duration.ofSeconds(120),
                 () -> get("/api/v1/rayclusters/svca"), s -> "ready".equals(s.getString("status.state")));
         AutoscalingSwarmTest.demand(AutoscalingSwarmTest.headContainer("svca"), "add", "job", "{\"CPU\": 1}", "1");
-        SwarmFixture.await("svca: a worker for the demand, ready (the autoscaler reached the operator)", Duration.ofSeconds(90),
-                () -> get("/api/v1/rayclusters/svca"),
-                s -> "ready".equals(s.getString("status.state")) && s.getInt("status.readyWorkerReplicas") == 1);
+        try {
+            SwarmFixture.await("svca: a worker for the demand, ready (the autoscaler reached the operator)", Duration.ofSeconds(90),
+                    () -> get("/api/v1/rayclusters/svca"),
+                    s -> "ready".equals(s.getString("status.state")) && s.getInt("status.readyWorkerReplicas") == 1);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nstatus: " + get("/api/v1/rayclusters/svca").prettify() + "\nthe head's log: "
+                    + SwarmFixture.dockerCli("service", "logs", "--tail", "40", "svca-head") + "\nthe operator's log: "
+                    + SwarmFixture.dockerCli("service", "logs", "--tail", "40", SERVICE), e);
+        }
         assertNoNetworkJoined(first);
         Map<String, String> tasks = rayTasks();
 
