@@ -1,5 +1,6 @@
 package io.swarmray.head;
 
+import io.swarmray.metrics.OperatorMetrics;
 import io.swarmray.render.RayStartCommand;
 import io.swarmray.spec.FieldReader;
 import io.swarmray.spec.Names;
@@ -30,7 +31,9 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Asks a cluster's head for its node table, the truth about which Ray nodes are ALIVE. Two ways:
+ * Asks a cluster's head for its node table, the truth about which Ray nodes are ALIVE. The table first over the
+ * engine's gateway bridge where the operator reaches it ({@link GatewayBridge}: on the host of the head's engine);
+ * else, and for every other request, one of two ways:
  * <ul>
  * <li>exec: bash inside the head's container through the Docker API, when the head runs on this engine (heads are
  * pinned to managers, and the operator runs on one), whether the operator runs as a Swarm service or on the host;</li>
@@ -55,17 +58,26 @@ public class HeadProbe {
     EngineMonitor engine;
     @Inject
     SelfContainer self;
+    @Inject
+    GatewayBridge gateway;
+    @Inject
+    OperatorMetrics metrics;
+
+    private final CloseableHttpClient http = dashboardClient(Timeout.of(TIMEOUT));
 
     /**
-     * Apache's client, which docker-java's transport already brings: the JDK's java.net.http would add its
-     * own module to the native image (1.4 MB of code) and a selector thread, for one GET.
+     * A client for heads' dashboards that connects within {@code connect} and waits {@link #TIMEOUT} for an answer.
+     * Apache's, which docker-java's transport already brings: the JDK's java.net.http would add its own module to the
+     * native image (1.4 MB of code) and a selector thread, for one GET.
      */
-    private final CloseableHttpClient http = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(TIMEOUT)).build()).build())
-            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(TIMEOUT))
-                    .setConnectionRequestTimeout(Timeout.of(TIMEOUT)).build())
-            .disableAutomaticRetries().build();
+    static CloseableHttpClient dashboardClient(Timeout connect) {
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).build()).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(TIMEOUT))
+                        .setConnectionRequestTimeout(Timeout.of(TIMEOUT)).build())
+                .disableAutomaticRetries().build();
+    }
 
     /** An HTTP answer of the head's dashboard. */
     public record Reply(int code, String body) {
@@ -81,6 +93,14 @@ public class HeadProbe {
     }
 
     public Answer ask(RayCluster cluster, ObservedTask head) {
+        if (head != null && head.running()) {
+            var table = gateway.nodeTable(head, dashboardPort(cluster));
+            if (table.isPresent()) {
+                metrics.headProbe("gateway");
+                return new Answer(table.get(), null);
+            }
+            metrics.headProbe(asksOverNetwork(head) ? "network" : "exec");
+        }
         try {
             Reply r = call(cluster, head, "GET", "/api/v0/nodes?limit=10000", null);
             if (r.code() != 200) {
@@ -100,8 +120,12 @@ public class HeadProbe {
         if (head == null || !head.running()) {
             throw new IllegalStateException("the head task is not running");
         }
-        int port = RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
+        int port = dashboardPort(cluster);
         return asksOverNetwork(head) ? overNetwork(cluster, port, method, path, body) : byExec(head, port, method, path, body);
+    }
+
+    private static int dashboardPort(RayCluster cluster) {
+        return RayStartCommand.intParam(cluster.head(), "dashboard-port", RayStartCommand.DEFAULT_DASHBOARD_PORT);
     }
 
     /** Whether the {@code head} task is asked over its cluster network, which the operator's container must join first. */

@@ -136,6 +136,12 @@ public class OperatorMetrics {
                 .tags("operation", operation, "result", ok ? "ok" : "error").register(registry).increment();
     }
 
+    /** Counts one request for a head's node table by its route: gateway (the engine's bridge), exec, or network. */
+    public void headProbe(String route) {
+        Counter.builder("swarmray.head.probes").description("Requests for a head's node table, by route: gateway, exec or network")
+                .tags("route", route).register(registry).increment();
+    }
+
     /** Times one reconcile pass of a cluster or another kind's object. */
     public void reconcile(String result, Duration took) {
         Timer.builder("swarmray.reconcile.duration").description("Reconcile passes and their duration, by result")

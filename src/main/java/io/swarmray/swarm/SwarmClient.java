@@ -121,6 +121,14 @@ public class SwarmClient {
     }
 
     /**
+     * This engine's containers on its gateway bridge (docker_gwbridge), by container id, with their IPv4 address
+     * there, which the engine's host reaches directly: one call.
+     */
+    public Map<String, String> gatewayAddresses() {
+        return call("inspect network " + TaskListing.GATEWAY_BRIDGE, raw(() -> TaskListing.gatewayAddresses(http)));
+    }
+
+    /**
      * Runs a command in a container on this engine and returns its standard output; a non-zero exit
      * or a timeout is an error. Used to ask a Ray head for its node table when the operator cannot
      * reach the cluster network itself.

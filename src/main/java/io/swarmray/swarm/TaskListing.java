@@ -55,10 +55,53 @@ final class TaskListing {
         return out;
     }
 
+    /**
+     * The containers of this engine on its gateway bridge, by container id, with their IPv4 address there:
+     * GET /networks/docker_gwbridge. Empty when the engine has no such network (it ran no overlay task yet).
+     */
+    static Map<String, String> gatewayAddresses(DockerHttpClient http) throws IOException {
+        JsonNode network;
+        try {
+            network = get(http, "/networks/" + GATEWAY_BRIDGE);
+        } catch (NoSuchObject none) {
+            return Map.of();
+        }
+        return containerAddresses(network);
+    }
+
+    /** A network's containers (GET /networks/ID) by id, with their IPv4 address on it, without its prefix length. */
+    static Map<String, String> containerAddresses(JsonNode network) {
+        Map<String, String> out = new TreeMap<>();
+        network.path("Containers").fields().forEachRemaining(e -> {
+            String address = e.getValue().path("IPv4Address").asText("");
+            if (!address.isEmpty()) {
+                out.put(e.getKey(), withoutPrefix(address));
+            }
+        });
+        return out;
+    }
+
+    /** Docker's network of each engine that gives overlay tasks their way out; a Linux bridge on the engine's host. */
+    static final String GATEWAY_BRIDGE = "docker_gwbridge";
+
+    /** An engine's 404: the object asked for does not exist. */
+    static final class NoSuchObject extends IOException {
+        NoSuchObject(String message) {
+            super(message);
+        }
+    }
+
+    static String withoutPrefix(String cidr) {
+        return cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr;
+    }
+
     static JsonNode get(DockerHttpClient http, String path) throws IOException {
         var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
         try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
             byte[] bytes = body.readAllBytes();
+            if (response.getStatusCode() == 404) {
+                throw new NoSuchObject("HTTP 404: " + new String(bytes, StandardCharsets.UTF_8).trim());
+            }
             if (response.getStatusCode() != 200) {
                 throw new IOException("HTTP " + response.getStatusCode() + ": " + new String(bytes, StandardCharsets.UTF_8).trim());
             }
@@ -71,8 +114,7 @@ final class TaskListing {
         List<String> addresses = new ArrayList<>();
         for (JsonNode att : t.path("NetworksAttachments")) {
             for (JsonNode a : att.path("Addresses")) {
-                String cidr = a.asText();
-                addresses.add(cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr);
+                addresses.add(withoutPrefix(a.asText()));
             }
         }
         List<String> assigned = new ArrayList<>();
