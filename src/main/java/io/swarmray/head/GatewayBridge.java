@@ -57,8 +57,9 @@ public class GatewayBridge {
     private final CloseableHttpClient http = HeadProbe.dashboardClient(CONNECT);
     /** Container id to its address on the bridge, from the last listing. */
     private final Map<String, String> addresses = new ConcurrentHashMap<>();
-    private long listedAtNanos;
-    private volatile long unreachableUntilNanos;
+    private long listedAtNanos = System.nanoTime() - LISTED_AT_MOST_EVERY.toNanos();
+    /** Until when (System.nanoTime, whose origin is arbitrary: never compared with 0) heads are asked by exec. */
+    private volatile long unreachableUntilNanos = System.nanoTime();
     private DefaultEngine defaultEngine;
 
     private record DefaultEngine(Optional<String> nodeId, long askedAtNanos) {
@@ -124,7 +125,7 @@ public class GatewayBridge {
     private synchronized String listedAddress(String containerId) {
         String known = addresses.get(containerId);
         long now = System.nanoTime();
-        if (known != null || (listedAtNanos != 0 && now - listedAtNanos < LISTED_AT_MOST_EVERY.toNanos())) {
+        if (known != null || now - listedAtNanos < LISTED_AT_MOST_EVERY.toNanos()) {
             return known;
         }
         listedAtNanos = now;
