@@ -120,10 +120,7 @@ public class SwarmClient {
         return call("list nodes", raw(() -> TaskListing.nodeOffers(http)));
     }
 
-    /**
-     * This engine's containers on its gateway bridge (docker_gwbridge), by container id, with their IPv4 address
-     * there, which the engine's host reaches directly: one call.
-     */
+    /** This engine's containers by id, with their address on its gateway bridge (docker_gwbridge): one call. */
     public Map<String, String> gatewayAddresses() {
         return call("inspect network " + TaskListing.GATEWAY_BRIDGE, raw(() -> TaskListing.gatewayAddresses(http)));
     }
