@@ -29,9 +29,9 @@ import org.jboss.logging.Logger;
  * A head's dashboard over the engine's gateway bridge (docker_gwbridge): every task on an overlay network has an
  * address there, and the engine's host reaches it directly, as a plain HTTP request. An operator on the host (not in a
  * container) that talks to the engine of its own host asks its heads' node tables this way: no exec (a process in the
- * head's container, three Docker requests, and on a busy machine a tenth of a second or more of the engine's time
- * each), no network join. bench/restart.sh, 50 clusters: 50 node tables in well under a second this way, where 50 execs
- * took about ten.
+ * head's container, two Docker requests, and on a busy machine a tenth of a second or more of the engine's time
+ * each), no network join. With 50 clusters on this 2-core machine: 50 tables by curl over the bridge in 0.57 s, one
+ * after the other, where 50 execs of `true` took 6.6 s eight at a time.
  * <p>
  * An answer counts only when its head node has an address of the head task on its networks (Ray's node IP is the
  * task's address on the cluster network): a stale address never passes another container's table off as this
