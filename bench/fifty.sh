@@ -31,21 +31,7 @@ sleep "$WINDOW"
 b_r=$(count_of reads); b_w=$(count_of writes); b_e=$(count_of execs); cp "$WORK/counts" "$WORK/counts.b"
 per_min() { awk -v c="$1" -v w="$WINDOW" 'BEGIN{printf "%.1f", c*60/w}'; }
 busy=$(rss)
-latency=$(python3 - "$PORT" "$N" <<'PY'
-import http.client, random, sys, time
-port, n = int(sys.argv[1]), int(sys.argv[2])
-conn = http.client.HTTPConnection("localhost", port)
-times = []
-for i in range(500):
-    t = time.perf_counter()
-    conn.request("GET", "/api/v1/rayclusters/bff%d" % random.randint(1, n))
-    r = conn.getresponse(); r.read()
-    assert r.status == 200, r.status
-    times.append((time.perf_counter() - t) * 1000)
-times.sort()
-print("%.1f %.1f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
-PY
-)
+latency=$(status_latency $PORT bff "$N")
 kill "$OP"; wait "$OP" 2>/dev/null || true
 before_w=$(count_of writes)
 start_operator $PORT

@@ -21,7 +21,8 @@ start_operator() {
   if ((${#cmd[@]} == 0)) && [[ -n "${OPERATOR_BIN:-}" ]]; then cmd=("$OPERATOR_BIN"); fi
   if ((${#cmd[@]} == 0)); then
     [[ -n "${OPERATOR_JAR:-}" || -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] || (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
-    cmd=(java ${JAVA_OPTS:-} -jar "${OPERATOR_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}")
+    local jar=${OPERATOR_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
+    cmd=(java ${JAVA_OPTS:-} $(class_archive "$jar") -jar "$jar")
   fi
   mkdir -p "$WORK/specs"
   local t0; t0=$(now); LISTEN_S=""; LAUNCHED=$t0
@@ -35,6 +36,31 @@ start_operator() {
     sleep 0.01
   done
   echo "operator did not become ready; see $WORK/operator.log" >&2; return 1
+}
+
+# class_archive JAR: the JVM options that use the class-data archive beside JAR (swarmray.jsa, as deploy/run.sh and the
+# image make it), if there is one: a build is measured as it would run
+class_archive() {
+  local jsa; jsa="$(dirname "$1")/swarmray.jsa"
+  if [[ -f "$jsa" ]]; then echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=error"; fi
+}
+
+# status_latency PORT PREFIX N: "p50 p99" in ms of 500 GETs of the status API, each of one of the clusters PREFIX1..N
+status_latency() {
+  python3 - "$@" <<'PY'
+import http.client, random, sys, time
+port, prefix, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+conn = http.client.HTTPConnection("localhost", port)
+times = []
+for i in range(500):
+    t = time.perf_counter()
+    conn.request("GET", "/api/v1/rayclusters/%s%d" % (prefix, random.randint(1, n)))
+    r = conn.getresponse(); r.read()
+    assert r.status == 200, r.status
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print("%.1f %.1f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
+PY
 }
 
 # bench_spec NAME WORKERS [ANNOTATIONS]: a RayCluster labelled for cleanup; ANNOTATIONS (a YAML flow map)

@@ -11,9 +11,13 @@
 # restart do; an image's launch is its service scaled from 0 to 1 (Swarm starts a new container). Prints per entry
 # the medians of:
 #   - seconds from the operator's launch until its ready endpoint answers 200;
-#   - seconds from its launch until all N clusters are ready again (their status from a pass of this process);
+#   - seconds from its launch until all N clusters are ready again (their status from a pass of this process), and the
+#     CPU seconds the operator used until then (its process, or its container's cgroup): on a saturated machine the
+#     CPU a restart needs is what it waits for, and a steadier figure than the seconds;
 #   - its Docker writes until 10 s after that (HTTP requests, bench/docker-proxy.py; must be 0), with what they were;
-# and each later entry's ratio to the first. The clusters are made once, by the first entry, and left to settle SETTLE s.
+#   - then the status API's p50 and p99 (ms; 500 GETs of one cluster each) with the N running;
+# and each later entry's ratio to the first (of all ready). A jar with a swarmray.jsa beside it runs with that class
+# archive, as deploy/run.sh makes and uses it (bench/lib.sh). The clusters are made once, by the first entry, and left to settle SETTLE s.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 N=${N:-50}; ROUNDS=${ROUNDS:-3}; SETTLE=${SETTLE:-20}; PORT=18195
@@ -50,6 +54,19 @@ start_service() {
   READY_S=$(since "$LAUNCHED")
 }
 
+# operator_cpu: CPU seconds the running operator used so far (its process on the host; its container's cgroup, v1 or v2)
+operator_cpu() {
+  if [[ $OP != service ]]; then
+    awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$OP/stat"; return
+  fi
+  local id; id=$(DOCKER_HOST=$ENGINE docker ps -q --no-trunc -f label=com.docker.swarm.service.name=bstop_operator | head -1)
+  if [[ -f /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage ]]; then
+    awk '{printf "%.2f", $1 / 1e9}' "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
+  else
+    awk '$1 == "usage_usec" {printf "%.2f", $2 / 1e6}' /sys/fs/cgroup/system.slice/docker-"$id".scope/cpu.stat 2>/dev/null || echo -
+  fi
+}
+
 # stop_build: the running operator stopped and gone (an image's container too, so that its port is free)
 stop_build() {
   if [[ $OP == service ]]; then
@@ -68,7 +85,7 @@ wait_ready $PORT brs "$N"
 echo "all $N ready; settling $SETTLE s"
 sleep "$SETTLE"
 
-declare -A ready_s all_s writes
+declare -A ready_s all_s cpu_s writes p50s p99s
 for round in $(seq 1 "$ROUNDS"); do
   for j in "${!jars[@]}"; do
     stop_build
@@ -76,18 +93,22 @@ for round in $(seq 1 "$ROUNDS"); do
     before_w=$(count_of writes); cp "$WORK/counts" "$WORK/counts.before"
     start_build "$j"
     wait_ready $PORT brs "$N" # a status is this process's: none is read back from an earlier one
-    all=$(since "$LAUNCHED")
+    all=$(since "$LAUNCHED"); cpu=$(operator_cpu)
     sleep 10 # writes that come late count too
-    ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; writes[$j]+="$(( $(count_of writes) - before_w )) "
-    echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s"
+    ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; cpu_s[$j]+="$cpu "; writes[$j]+="$(( $(count_of writes) - before_w )) "
+    read -r p50 p99 <<< "$(status_latency $PORT brs "$N")"
+    p50s[$j]+="$p50 "; p99s[$j]+="$p99 "
+    echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s (CPU $cpu s), status API p50/p99 $p50/$p99 ms"
     write_kinds "$WORK/counts.before" "$WORK/counts"
   done
 done
 stop_build
-printf '%-64s %16s %16s %12s %8s\n' "entry" "ready endpoint" "all $N ready" "max writes" "ratio"
+printf '%-64s %16s %16s %12s %12s %8s %16s\n' "entry" "ready endpoint" "all $N ready" "CPU s" "max writes" "ratio" \
+  "status p50/p99"
 first=$(median <<< "${all_s[0]}")
 for j in "${!jars[@]}"; do
   m=$(median <<< "${all_s[$j]}")
-  printf '%-64s %16s %16s %12s %8s\n' "${jars[$j]}" "$(median <<< "${ready_s[$j]}")" "$m" \
-    "$(tr ' ' '\n' <<< "${writes[$j]}" | sort -g | tail -1)" "$(ratio "$m" "$first")"
+  printf '%-64s %16s %16s %12s %12s %8s %16s\n' "${jars[$j]}" "$(median <<< "${ready_s[$j]}")" "$m" "$(median <<< "${cpu_s[$j]}")" \
+    "$(tr ' ' '\n' <<< "${writes[$j]}" | sort -g | tail -1)" "$(ratio "$m" "$first")" \
+    "$(median <<< "${p50s[$j]}")/$(median <<< "${p99s[$j]}")"
 done

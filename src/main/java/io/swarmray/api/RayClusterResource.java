@@ -1,5 +1,6 @@
 package io.swarmray.api;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.swarmray.autoscaler.ScaleState;
 import io.swarmray.render.Labels;
 import io.swarmray.spec.RayService;
@@ -19,7 +20,9 @@ import java.util.Map;
 
 /**
  * Read side of the API, shaped like {@code kubectl get raycluster -o json}: apiVersion, kind,
- * metadata, status. Reads the status store only: never Docker in a request path.
+ * metadata, status. Reads the status store only: never Docker in a request path. So it answers on the event loop
+ * ({@link NonBlocking}), not through a worker thread: on a busy manager every thread that must be woken adds a
+ * scheduler's wait to the answer (bench/status-latency.sh).
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,6 +36,7 @@ public class RayClusterResource {
     ScaleState scaling;
 
     @GET
+    @NonBlocking
     @Path("/rayclusters")
     public Map<String, Object> list() {
         List<Map<String, Object>> items = statuses.all().stream().map(this::view).toList();
@@ -40,6 +44,7 @@ public class RayClusterResource {
     }
 
     @GET
+    @NonBlocking
     @Path("/rayclusters/{name}")
     public Response get(@PathParam("name") String name) {
         return statuses.get(name).map(s -> Response.ok(view(s)).build())
@@ -47,6 +52,7 @@ public class RayClusterResource {
     }
 
     @GET
+    @NonBlocking
     @Path("/specfiles")
     public Map<String, Object> specFiles() {
         List<Map<String, Object>> items = registry.files().stream().map(f -> {

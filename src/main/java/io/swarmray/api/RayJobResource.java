@@ -1,5 +1,6 @@
 package io.swarmray.api;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.swarmray.rayjob.RayJobReconciler;
 import io.swarmray.rayjob.RayJobStatus;
 import io.swarmray.rayjob.RayJobStatusStore;
@@ -14,7 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
-/** RayJobs shaped like {@code kubectl get rayjob -o json}; reads the status store only. */
+/** RayJobs shaped like {@code kubectl get rayjob -o json}; reads the status store only, on the event loop (as {@link RayClusterResource}), but
+ * for a job's logs, which are Ray's answer. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class RayJobResource {
@@ -28,12 +30,14 @@ public class RayJobResource {
     RayJobReconciler reconciler;
 
     @GET
+    @NonBlocking
     @Path("/rayjobs")
     public Map<String, Object> list() {
         return KubeShapes.list(KIND, statuses.all().stream().map(this::view).toList());
     }
 
     @GET
+    @NonBlocking
     @Path("/rayjobs/{name}")
     public Response get(@PathParam("name") String name) {
         return statuses.get(name).map(s -> Response.ok(view(s)).build())

@@ -1,5 +1,6 @@
 package io.swarmray.api;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.swarmray.rayservice.RayServiceStatus;
 import io.swarmray.rayservice.RayServiceStatusStore;
 import io.swarmray.spec.SpecRegistry;
@@ -12,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
-/** RayServices shaped like {@code kubectl get rayservice -o json}; reads the status store only. */
+/** RayServices shaped like {@code kubectl get rayservice -o json}; reads the status store only, on the event loop (as {@link RayClusterResource}). */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class RayServiceResource {
@@ -24,12 +25,14 @@ public class RayServiceResource {
     SpecRegistry registry;
 
     @GET
+    @NonBlocking
     @Path("/rayservices")
     public Map<String, Object> list() {
         return KubeShapes.list(KIND, statuses.all().stream().map(this::view).toList());
     }
 
     @GET
+    @NonBlocking
     @Path("/rayservices/{name}")
     public Response get(@PathParam("name") String name) {
         return statuses.get(name).map(s -> Response.ok(view(s)).build())

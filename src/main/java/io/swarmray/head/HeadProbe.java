@@ -93,16 +93,16 @@ public class HeadProbe {
     }
 
     public Answer ask(RayCluster cluster, ObservedTask head) {
-        if (head != null && head.running()) {
+        try {
+            requireRunning(head);
             var table = gateway.nodeTable(head, dashboardPort(cluster));
             if (table.isPresent()) {
                 metrics.headProbe("gateway");
                 return new Answer(table.get(), null);
             }
-            metrics.headProbe(asksOverNetwork(head) ? "network" : "exec");
-        }
-        try {
-            Reply r = call(cluster, head, "GET", "/api/v0/nodes?limit=10000", null);
+            boolean network = asksOverNetwork(head);
+            metrics.headProbe(network ? "network" : "exec");
+            Reply r = request(cluster, head, network, "GET", "/api/v0/nodes?limit=10000", null);
             if (r.code() != 200) {
                 throw new IllegalStateException("/api/v0/nodes answered HTTP " + r.code());
             }
@@ -117,11 +117,19 @@ public class HeadProbe {
      * IllegalStateException or SwarmException when there is no answer; any HTTP status is an answer.
      */
     public Reply call(RayCluster cluster, ObservedTask head, String method, String path, String body) {
+        requireRunning(head);
+        return request(cluster, head, asksOverNetwork(head), method, path, body);
+    }
+
+    private static void requireRunning(ObservedTask head) {
         if (head == null || !head.running()) {
             throw new IllegalStateException("the head task is not running");
         }
+    }
+
+    private Reply request(RayCluster cluster, ObservedTask head, boolean network, String method, String path, String body) {
         int port = dashboardPort(cluster);
-        return asksOverNetwork(head) ? overNetwork(cluster, port, method, path, body) : byExec(head, port, method, path, body);
+        return network ? overNetwork(cluster, port, method, path, body) : byExec(head, port, method, path, body);
     }
 
     private static int dashboardPort(RayCluster cluster) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
 import io.swarmray.metrics.ClusterSeries.GroupSeries;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.SpecRegistry;
@@ -24,14 +25,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
  * Every meter the operator exports, each with its HELP text: SwarmRay's own and KubeRay's cluster series
- * ({@link ClusterSeries}). The per-cluster series are rebuilt whenever a status changes, so a removed cluster's series
- * go with it.
+ * ({@link ClusterSeries}). The per-cluster series are rebuilt from all statuses at most once a second after one
+ * changed, so a removed cluster's series go with it. Not on each change: a rebuild touches every cluster's rows, and
+ * a restarted operator's first passes change all N statuses within seconds (N rebuilds of N clusters each: 11 of 139
+ * samples in a profile of a restart with 50 clusters); Prometheus scrapes every 15 s or more.
  */
 @ApplicationScoped
 public class OperatorMetrics {
@@ -44,6 +48,7 @@ public class OperatorMetrics {
 
     Clock clock = Clock.systemUTC();
     private final Map<String, Instant> unprovisionedSince = new ConcurrentHashMap<>();
+    private final AtomicBoolean statusChanged = new AtomicBoolean();
     private LiveRows workers;
     private LiveRows ready;
     private LiveRows conditions;
@@ -80,7 +85,14 @@ public class OperatorMetrics {
         } else if (s.condition(Condition.PROVISIONED) == null || !s.condition(Condition.PROVISIONED).isTrue()) {
             unprovisionedSince.putIfAbsent(s.name(), clock.instant());
         }
-        refresh();
+        statusChanged.set(true);
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refreshIfChanged() {
+        if (statusChanged.getAndSet(false)) {
+            refresh();
+        }
     }
 
     /** Rebuilds the per-cluster series from the stored statuses. */

@@ -3,6 +3,7 @@ package io.swarmray.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * exec, and joins no network for it); an autoscaled one scales on demand (its head's autoscaler reaches the operator's
  * API where the stack publishes it, on the head's host); a killed operator comes back without restarting healthy Ray
  * services and without joining a network; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
+ * The jar's image starts with the class-data archive its build made.
  */
 class OperatorServiceIT {
     static final String STACK = "swarmrayit";
@@ -152,6 +154,11 @@ class OperatorServiceIT {
     void theOperatorRunsAsAStackSurvivesItsOwnDeathAndIsMarkedUnhealthyWithoutDocker() throws Exception {
         String first = SwarmFixture.await("operator healthy", Duration.ofSeconds(90), OperatorServiceIT::operatorContainer,
                 c -> c != null && "healthy".equals(health(c)));
+        if (!PackagedArtifact.isNative()) {
+            // mapped once the JVM checked it against its class path and options; one that does not match is unmapped
+            String mappings = SwarmFixture.dockerCli("exec", first, "grep", "-c", "/opt/swarmray/swarmray.jsa", "/proc/1/maps").trim();
+            assertTrue(Integer.parseInt(mappings) > 0, "the JVM in the image uses the class-data archive that deploy/Dockerfile makes");
+        }
         Files.writeString(SPECS.resolve("svcc.yaml"), SwarmFixture.cluster("svcc", SwarmFixture.IMAGE, Map.of("w", 2)));
         Files.writeString(SPECS.resolve("svca.yaml"), AutoscalingSwarmTest.cluster("svca", 1, "Default"));
         var ready = SwarmFixture.await("svcc ready (node table read by exec)", Duration.ofSeconds(120),

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The status API's latency under CPU contention, builds side by side: JARS (space-separated, default this build's
+# quarkus-run.jar; the JVM settings the image ships, and a class archive beside a jar as bench/lib.sh uses it) take
+# turns, ROUNDS times each (default 3), each on an empty specs directory with BUSY processes spinning on the CPU
+# (default 8, at the operator's priority: the 2-core machine about as busy as with 50 clusters' healthchecks).
+# Prints per entry the medians of p50 and p99 (ms) of REQUESTS GETs of /api/v1/rayclusters (default 2000), and the
+# p99's ratio to the first entry's. The requests come one after the other, as a dashboard or script polls.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ROUNDS=${ROUNDS:-3}; BUSY=${BUSY:-8}; REQUESTS=${REQUESTS:-2000}; PORT=18197
+JARS=${JARS:-$ROOT/target/quarkus-app/quarkus-run.jar}
+image_java_opts
+read -r -a jars <<< "$JARS"
+spinners=()
+stop_spinners() { if ((${#spinners[@]})); then kill "${spinners[@]}" 2>/dev/null || true; fi; spinners=(); }
+trap 'stop_spinners; cleanup_bench' EXIT
+
+# latency: "p50 p99" of REQUESTS sequential GETs of the list
+latency() {
+  python3 - "$PORT" "$REQUESTS" <<'PY'
+import http.client, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+conn = http.client.HTTPConnection("localhost", port)
+times = []
+for i in range(n):
+    t = time.perf_counter()
+    conn.request("GET", "/api/v1/rayclusters")
+    r = conn.getresponse(); r.read()
+    assert r.status == 200, r.status
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print("%.2f %.2f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
+PY
+}
+
+declare -A p50s p99s
+for round in $(seq 1 "$ROUNDS"); do
+  for j in "${!jars[@]}"; do
+    OPERATOR_JAR=${jars[$j]} start_operator $PORT
+    latency > /dev/null # the first requests compile the request path: not counted
+    for _ in $(seq 1 "$BUSY"); do (while :; do :; done) & spinners+=($!); done
+    read -r p50 p99 <<< "$(latency)"
+    stop_spinners
+    kill "$OP"; wait "$OP" 2>/dev/null || true
+    p50s[$j]+="$p50 "; p99s[$j]+="$p99 "
+    echo "round $round, ${jars[$j]}: p50 $p50 ms, p99 $p99 ms"
+  done
+done
+printf '%-64s %10s %10s %8s\n' "entry" "p50 (ms)" "p99 (ms)" "ratio"
+first=$(median <<< "${p99s[0]}")
+for j in "${!jars[@]}"; do
+  m=$(median <<< "${p99s[$j]}")
+  printf '%-64s %10s %10s %8s\n' "${jars[$j]}" "$(median <<< "${p50s[$j]}")" "$m" "$(ratio "$m" "$first")"
+done
