@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  * An answer counts only when its head node has an address of the head task on its networks (Ray's node IP is the
  * task's address on the cluster network): a stale address never passes another container's table off as this
  * cluster's. Anything else (no address known, the dashboard bound to localhost, a refused or mismatched answer) and
- * the probe asks by exec, as before.
+ * the probe asks by exec, as before; {@link BridgeReachability} says when to stop trying the bridge.
  */
 @ApplicationScoped
 public class GatewayBridge {
@@ -44,7 +44,6 @@ public class GatewayBridge {
     /** The bridge is on this host: a connection is made at once or refused. Longer means the host cannot reach it. */
     static final Timeout CONNECT = Timeout.ofSeconds(1);
     static final Duration LISTED_AT_MOST_EVERY = Duration.ofSeconds(1);
-    static final Duration UNREACHABLE_FOR = Duration.ofMinutes(5);
     static final Duration DEFAULT_ENGINE_ASKED_AGAIN = Duration.ofMinutes(1);
 
     @Inject
@@ -58,8 +57,7 @@ public class GatewayBridge {
     /** Container id to its address on the bridge, from the last listing. */
     private final Map<String, String> addresses = new ConcurrentHashMap<>();
     private long listedAtNanos = System.nanoTime() - LISTED_AT_MOST_EVERY.toNanos();
-    /** Until when (System.nanoTime, whose origin is arbitrary: never compared with 0) heads are asked by exec. */
-    private volatile long unreachableUntilNanos = System.nanoTime();
+    private final BridgeReachability reachability = new BridgeReachability(System.nanoTime());
     private DefaultEngine defaultEngine;
 
     private record DefaultEngine(Optional<String> nodeId, long askedAtNanos) {
@@ -99,17 +97,24 @@ public class GatewayBridge {
                 addresses.remove(head.containerId()); // another container's now: listed again next time
             }
         } catch (ConnectTimeoutException | NoRouteToHostException unreachable) {
-            LOG.infof("the gateway bridge does not answer at %s (%s); heads are asked by exec for %s", address.get(),
-                    unreachable.getMessage(), UNREACHABLE_FOR);
-            unreachableUntilNanos = System.nanoTime() + UNREACHABLE_FOR.toNanos();
+            LOG.debugf("no answer over the gateway bridge at %s: %s", address.get(), unreachable.getMessage());
+            reachability.connectTimedOut(head.containerId());
         } catch (IOException | IllegalArgumentException e) {
             // refused (the dashboard not up yet, or bound to localhost), cut, not a table: the exec says which
         }
         return Optional.empty();
     }
 
+    /** {@code head} answered by exec: if its address on the bridge did not, the bridge is not used for a while. */
+    void answeredByExec(ObservedTask head) {
+        if (head.containerId() != null && reachability.answeredByExec(head.containerId(), System.nanoTime())) {
+            LOG.infof("the head %s answers by exec but not at its address on the gateway bridge (%s); heads are asked by "
+                    + "exec for %s", head.id(), addresses.get(head.containerId()), BridgeReachability.UNREACHABLE_FOR);
+        }
+    }
+
     private Optional<String> address(ObservedTask head) {
-        if (head.containerId() == null || System.nanoTime() - unreachableUntilNanos < 0) {
+        if (head.containerId() == null || !reachability.usable(System.nanoTime())) {
             return Optional.empty();
         }
         var info = engine.state().info();
@@ -133,6 +138,7 @@ public class GatewayBridge {
             Map<String, String> listed = swarm.gatewayAddresses();
             addresses.keySet().retainAll(listed.keySet());
             addresses.putAll(listed);
+            reachability.retainOnly(listed.keySet());
         } catch (SwarmException e) {
             LOG.debugf("cannot list the gateway bridge: %s", e.getMessage());
         }

@@ -106,7 +106,11 @@ public class HeadProbe {
             if (r.code() != 200) {
                 throw new IllegalStateException("/api/v0/nodes answered HTTP " + r.code());
             }
-            return new Answer(RayNode.parseTable(r.body()), null);
+            List<RayNode> nodes = RayNode.parseTable(r.body());
+            if (!network) {
+                gateway.answeredByExec(head);
+            }
+            return new Answer(nodes, null);
         } catch (SwarmException | IllegalArgumentException | IllegalStateException e) {
             return new Answer(null, "cannot read the head's node table: " + e.getMessage());
         }

@@ -127,7 +127,8 @@ final class SwarmFixture {
             }
             sleep(500);
         }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last seen: " + last);
+        Object seen = last instanceof JsonPath json ? json.prettify() : last;
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last seen: " + seen);
     }
 
     static JsonPath awaitReady(String name) {
