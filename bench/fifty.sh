@@ -31,7 +31,7 @@ sleep "$WINDOW"
 b_r=$(count_of reads); b_w=$(count_of writes); b_e=$(count_of execs); cp "$WORK/counts" "$WORK/counts.b"
 per_min() { awk -v c="$1" -v w="$WINDOW" 'BEGIN{printf "%.1f", c*60/w}'; }
 busy=$(rss)
-latency=$(status_latency $PORT bff "$N")
+latency=$(status_latency $PORT 500 $(cluster_paths bff "$N"))
 kill "$OP"; wait "$OP" 2>/dev/null || true
 before_w=$(count_of writes)
 start_operator $PORT

@@ -45,23 +45,27 @@ class_archive() {
   if [[ -f "$jsa" ]]; then echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=error"; fi
 }
 
-# status_latency PORT PREFIX N: "p50 p99" in ms of 500 GETs of the status API, each of one of the clusters PREFIX1..N
+# status_latency PORT REQUESTS PATH...: "p50 p99" in ms of REQUESTS GETs one after the other, each of one of the PATHs
+# chosen at random (e.g. /api/v1/rayclusters/NAME of each running cluster)
 status_latency() {
   python3 - "$@" <<'PY'
 import http.client, random, sys, time
-port, prefix, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+port, n, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 conn = http.client.HTTPConnection("localhost", port)
 times = []
-for i in range(500):
+for i in range(n):
     t = time.perf_counter()
-    conn.request("GET", "/api/v1/rayclusters/%s%d" % (prefix, random.randint(1, n)))
+    conn.request("GET", random.choice(paths))
     r = conn.getresponse(); r.read()
     assert r.status == 200, r.status
     times.append((time.perf_counter() - t) * 1000)
 times.sort()
-print("%.1f %.1f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
+print("%.2f %.2f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
 PY
 }
+
+# cluster_paths PREFIX N: the status API's paths of the clusters PREFIX1..N
+cluster_paths() { for i in $(seq 1 "$2"); do echo "/api/v1/rayclusters/$1$i"; done; }
 
 # bench_spec NAME WORKERS [ANNOTATIONS]: a RayCluster labelled for cleanup; ANNOTATIONS (a YAML flow map)
 # go on the worker group's template, e.g. '{swarmray.io/placement-spread: node.id}'

@@ -96,7 +96,7 @@ for round in $(seq 1 "$ROUNDS"); do
     all=$(since "$LAUNCHED"); cpu=$(operator_cpu)
     sleep 10 # writes that come late count too
     ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; cpu_s[$j]+="$cpu "; writes[$j]+="$(( $(count_of writes) - before_w )) "
-    read -r p50 p99 <<< "$(status_latency $PORT brs "$N")"
+    read -r p50 p99 <<< "$(status_latency $PORT 500 $(cluster_paths brs "$N"))"
     p50s[$j]+="$p50 "; p99s[$j]+="$p99 "
     echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s (CPU $cpu s), status API p50/p99 $p50/$p99 ms"
     write_kinds "$WORK/counts.before" "$WORK/counts"

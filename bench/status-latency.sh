@@ -15,31 +15,13 @@ spinners=()
 stop_spinners() { if ((${#spinners[@]})); then kill "${spinners[@]}" 2>/dev/null || true; fi; spinners=(); }
 trap 'stop_spinners; cleanup_bench' EXIT
 
-# latency: "p50 p99" of REQUESTS sequential GETs of the list
-latency() {
-  python3 - "$PORT" "$REQUESTS" <<'PY'
-import http.client, sys, time
-port, n = int(sys.argv[1]), int(sys.argv[2])
-conn = http.client.HTTPConnection("localhost", port)
-times = []
-for i in range(n):
-    t = time.perf_counter()
-    conn.request("GET", "/api/v1/rayclusters")
-    r = conn.getresponse(); r.read()
-    assert r.status == 200, r.status
-    times.append((time.perf_counter() - t) * 1000)
-times.sort()
-print("%.2f %.2f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
-PY
-}
-
 declare -A p50s p99s
 for round in $(seq 1 "$ROUNDS"); do
   for j in "${!jars[@]}"; do
     OPERATOR_JAR=${jars[$j]} start_operator $PORT
-    latency > /dev/null # the first requests compile the request path: not counted
+    status_latency $PORT "$REQUESTS" /api/v1/rayclusters > /dev/null # the first requests compile the path: not counted
     for _ in $(seq 1 "$BUSY"); do (while :; do :; done) & spinners+=($!); done
-    read -r p50 p99 <<< "$(latency)"
+    read -r p50 p99 <<< "$(status_latency $PORT "$REQUESTS" /api/v1/rayclusters)"
     stop_spinners
     kill "$OP"; wait "$OP" 2>/dev/null || true
     p50s[$j]+="$p50 "; p99s[$j]+="$p99 "
