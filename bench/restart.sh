@@ -13,7 +13,8 @@
 #   - seconds from the operator's launch until its ready endpoint answers 200;
 #   - seconds from its launch until all N clusters are ready again (their status from a pass of this process), and the
 #     CPU seconds the operator used until then (its process, or its container's cgroup): on a saturated machine the
-#     CPU a restart needs is what it waits for, and a steadier figure than the seconds;
+#     CPU a restart needs is what it waits for, and a steadier figure than the seconds (each round also prints the
+#     exec requests until then: create and start, 2 an exec);
 #   - its Docker writes until 10 s after that (HTTP requests, bench/docker-proxy.py; must be 0), with what they were;
 #   - then the status API's p50 and p99 (ms; 500 GETs of one cluster each) with the N running;
 # and each later entry's ratio to the first (of all ready). A jar with a swarmray.jsa beside it runs with that class
@@ -90,15 +91,16 @@ for round in $(seq 1 "$ROUNDS"); do
   for j in "${!jars[@]}"; do
     stop_build
     sleep 1.1 # the proxy rewrites its counts every second: the stopped operator's last requests are in them
-    before_w=$(count_of writes); cp "$WORK/counts" "$WORK/counts.before"
+    before_w=$(count_of writes); before_x=$(count_of execs); cp "$WORK/counts" "$WORK/counts.before"
     start_build "$j"
     wait_ready $PORT brs "$N" # a status is this process's: none is read back from an earlier one
-    all=$(since "$LAUNCHED"); cpu=$(operator_cpu)
+    all=$(since "$LAUNCHED"); cpu=$(operator_cpu); execs=$(( $(count_of execs) - before_x ))
     sleep 10 # writes that come late count too
     ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; cpu_s[$j]+="$cpu "; writes[$j]+="$(( $(count_of writes) - before_w )) "
     read -r p50 p99 <<< "$(status_latency $PORT 500 $(cluster_paths brs "$N"))"
     p50s[$j]+="$p50 "; p99s[$j]+="$p99 "
-    echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s (CPU $cpu s), status API p50/p99 $p50/$p99 ms"
+    echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s (CPU $cpu s, $execs exec requests)," \
+      "status API p50/p99 $p50/$p99 ms"
     write_kinds "$WORK/counts.before" "$WORK/counts"
   done
 done

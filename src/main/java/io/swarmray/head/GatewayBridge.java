@@ -1,5 +1,6 @@
 package io.swarmray.head;
 
+import io.swarmray.head.BridgeBatch.State;
 import io.swarmray.status.RayNode;
 import io.swarmray.swarm.DefaultSocketEngine;
 import io.swarmray.swarm.EngineMonitor;
@@ -31,7 +32,8 @@ import org.jboss.logging.Logger;
  * container) that talks to the engine of its own host asks its heads' node tables this way: no exec (a process in the
  * head's container, two Docker requests, and on a busy machine a tenth of a second or more of the engine's time
  * each), no network join. With 50 clusters on this 2-core machine: 50 tables by curl over the bridge in 0.57 s, one
- * after the other, where 50 execs of `true` took 6.6 s eight at a time.
+ * after the other, where 50 execs of `true` took 6.6 s eight at a time. An operator in a container (a Swarm service)
+ * asks the heads on its engine through the engine's {@link BridgeContainer} when there is one: one exec for many heads.
  * <p>
  * An answer counts only when its head node has an address of the head task on its networks (Ray's node IP is the
  * task's address on the cluster network): a stale address never passes another container's table off as this
@@ -45,6 +47,7 @@ public class GatewayBridge {
     static final Timeout CONNECT = Timeout.ofSeconds(1);
     static final Duration LISTED_AT_MOST_EVERY = Duration.ofSeconds(1);
     static final Duration DEFAULT_ENGINE_ASKED_AGAIN = Duration.ofMinutes(1);
+    static final String TABLE_PATH = "/api/v0/nodes?limit=10000";
 
     @Inject
     SwarmClient swarm;
@@ -52,6 +55,8 @@ public class GatewayBridge {
     EngineMonitor engine;
     @Inject
     SelfContainer self;
+    @Inject
+    BridgeContainer bridgeContainer;
 
     private final CloseableHttpClient http = HeadProbe.dashboardClient(CONNECT);
     /** Container id to its address on the bridge, from the last listing. */
@@ -64,8 +69,8 @@ public class GatewayBridge {
     }
 
     /**
-     * The rule of the class comment: the operator is not in a container, and the head runs on the engine it talks to,
-     * which is the engine of this host's default socket. A node not known yet counts as another.
+     * Whether this process reaches the head's bridge address itself: it is not in a container, and the head runs on
+     * the engine it talks to, which is the engine of this host's default socket. A node not known yet counts as another.
      */
     static boolean reaches(boolean inContainer, String engineNode, String defaultSocketNode, String headNode) {
         return !inContainer && engineNode != null && engineNode.equals(defaultSocketNode) && engineNode.equals(headNode);
@@ -81,28 +86,73 @@ public class GatewayBridge {
      * way, and the caller asks by exec.
      */
     Optional<List<RayNode>> nodeTable(ObservedTask head, int port) {
-        Optional<String> address = address(head);
-        if (address.isEmpty()) {
+        if (head.containerId() == null || !reachability.usable(System.nanoTime())) {
             return Optional.empty();
         }
-        String uri = "http://" + address.get() + ":" + port + "/api/v0/nodes?limit=10000";
-        try {
-            String body = http.execute(new HttpGet(URI.create(uri)),
-                    r -> r.getCode() == 200 && r.getEntity() != null ? EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8) : null);
-            List<RayNode> nodes = body == null ? null : RayNode.parseTable(body);
-            if (nodes != null && isTableOf(nodes, head.addresses())) {
-                return Optional.of(nodes);
-            }
-            if (nodes != null) {
-                addresses.remove(head.containerId()); // another container's now: listed again next time
-            }
-        } catch (ConnectTimeoutException | NoRouteToHostException unreachable) {
-            LOG.debugf("no answer over the gateway bridge at %s: %s", address.get(), unreachable.getMessage());
+        var info = engine.state().info();
+        String engineNode = info == null ? null : info.nodeId();
+        boolean direct = reaches(self.id().isPresent(), engineNode, defaultSocketNode(), head.nodeId());
+        if (!direct && !(onThisEngine(engineNode, head.nodeId()) && bridgeContainer.present())) {
+            return Optional.empty();
+        }
+        String address = address(head.containerId());
+        if (address == null) {
+            return Optional.empty();
+        }
+        Reached reached = direct ? overHttp(address, port) : throughContainer(address, port);
+        if (reached.state() == State.UNREACHABLE) {
+            LOG.debugf("no answer over the gateway bridge at %s", address);
             reachability.connectTimedOut(head.containerId());
-        } catch (IOException | IllegalArgumentException e) {
-            // refused (the dashboard not up yet, or bound to localhost), cut, not a table: the exec says which
+        }
+        List<RayNode> nodes = reached.table();
+        if (nodes != null && isTableOf(nodes, head.addresses())) {
+            return Optional.of(nodes);
+        }
+        if (nodes != null) {
+            addresses.remove(head.containerId()); // another container's now: listed again next time
         }
         return Optional.empty();
+    }
+
+    /** A head task on the engine the operator talks to: the bridge container there reaches it. */
+    static boolean onThisEngine(String engineNode, String headNode) {
+        return engineNode != null && engineNode.equals(headNode);
+    }
+
+    /** What came of asking a dashboard on the bridge: the table when it answered 200 with one, else null. */
+    private record Reached(State state, List<RayNode> table) {
+        static Reached of(State state, HeadProbe.Reply reply) {
+            try {
+                return new Reached(state, reply != null && reply.code() == 200 ? RayNode.parseTable(reply.body()) : null);
+            } catch (IllegalArgumentException notATable) {
+                return new Reached(state, null);
+            }
+        }
+    }
+
+    /** From this process: the operator on the engine's host. */
+    private Reached overHttp(String address, int port) {
+        String uri = "http://" + address + ":" + port + TABLE_PATH;
+        try {
+            return Reached.of(State.CONNECTED, http.execute(new HttpGet(URI.create(uri)), r -> new HeadProbe.Reply(r.getCode(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8))));
+        } catch (ConnectTimeoutException | NoRouteToHostException unreachable) {
+            return new Reached(State.UNREACHABLE, null);
+        } catch (IOException e) {
+            // refused (the dashboard not up yet, or bound to localhost), cut: the exec says which
+            return new Reached(State.REFUSED, null);
+        }
+    }
+
+    /** From the bridge container, in a batch with other heads' requests; refused when it did not answer. */
+    private Reached throughContainer(String address, int port) {
+        var outcome = bridgeContainer.ask(new BridgeBatch.Target(address, port, TABLE_PATH));
+        if (outcome.isEmpty()) {
+            return new Reached(State.REFUSED, null);
+        }
+        HttpAnswer answer = HttpAnswer.parse(outcome.get().answer());
+        boolean whole = answer != null && !answer.cut();
+        return Reached.of(outcome.get().state(), whole ? answer.reply() : null);
     }
 
     /** {@code head} answered by exec: if its address on the bridge did not, the bridge is not used for a while. */
@@ -113,17 +163,10 @@ public class GatewayBridge {
         }
     }
 
-    private Optional<String> address(ObservedTask head) {
-        if (head.containerId() == null || !reachability.usable(System.nanoTime())) {
-            return Optional.empty();
-        }
-        var info = engine.state().info();
-        String engineNode = info == null ? null : info.nodeId();
-        if (!reaches(self.id().isPresent(), engineNode, defaultSocketNode(), head.nodeId())) {
-            return Optional.empty();
-        }
-        String known = addresses.get(head.containerId());
-        return known != null ? Optional.of(known) : Optional.ofNullable(listedAddress(head.containerId()));
+    /** The container's address on the bridge, listed when not known yet; null when it has none. */
+    private String address(String containerId) {
+        String known = addresses.get(containerId);
+        return known != null ? known : listedAddress(containerId);
     }
 
     /** One listing for every head that is not known yet: the others wait for it, and find theirs in it. */

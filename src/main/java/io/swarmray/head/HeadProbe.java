@@ -32,8 +32,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Asks a cluster's head for its node table, the truth about which Ray nodes are ALIVE. The table first over the
- * engine's gateway bridge where the operator reaches it ({@link GatewayBridge}: on the host of the head's engine);
- * else, and for every other request, one of two ways:
+ * engine's gateway bridge where the operator reaches it ({@link GatewayBridge}: on the host of the head's engine, or
+ * through the engine's {@link BridgeContainer}); else, and for every other request, one of two ways:
  * <ul>
  * <li>exec: bash inside the head's container through the Docker API, when the head runs on this engine (heads are
  * pinned to managers, and the operator runs on one), whether the operator runs as a Swarm service or on the host;</li>
@@ -102,7 +102,7 @@ public class HeadProbe {
             }
             boolean network = asksOverNetwork(head);
             metrics.headProbe(network ? "network" : "exec");
-            Reply r = request(cluster, head, network, "GET", "/api/v0/nodes?limit=10000", null);
+            Reply r = request(cluster, head, network, "GET", GatewayBridge.TABLE_PATH, null);
             if (r.code() != 200) {
                 throw new IllegalStateException("/api/v0/nodes answered HTTP " + r.code());
             }

@@ -125,6 +125,11 @@ public class SwarmClient {
         return call("inspect network " + TaskListing.GATEWAY_BRIDGE, raw(() -> TaskListing.gatewayAddresses(http)));
     }
 
+    /** This engine's running containers labelled {@code label} on its host's network (network mode host): one call. */
+    public List<String> hostNetworkContainers(String label) {
+        return call("list containers " + label, raw(() -> TaskListing.hostNetworkContainers(http, label)));
+    }
+
     /**
      * Runs a command in a container on this engine and returns its standard output; a non-zero exit
      * or a timeout is an error. Used to ask a Ray head for its node table when the operator cannot

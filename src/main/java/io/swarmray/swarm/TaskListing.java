@@ -81,6 +81,21 @@ final class TaskListing {
         return out;
     }
 
+    /**
+     * This engine's running containers labelled {@code label} that share its host's network namespace (network mode
+     * host): GET /containers/json with a label and a status filter. Their ids, in order.
+     */
+    static List<String> hostNetworkContainers(DockerHttpClient http, String label) throws IOException {
+        String filters = JSON.writeValueAsString(Map.of("label", List.of(label), "status", List.of("running")));
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : get(http, "/containers/json?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8))) {
+            if ("host".equals(c.path("HostConfig").path("NetworkMode").asText())) {
+                out.add(c.path("Id").asText());
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+
     /** Docker's network of each engine that gives overlay tasks their way out; a Linux bridge on the engine's host. */
     static final String GATEWAY_BRIDGE = "docker_gwbridge";
 

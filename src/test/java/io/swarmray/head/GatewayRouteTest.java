@@ -38,6 +38,14 @@ class GatewayRouteTest {
     }
 
     @Test
+    void inAContainerTheBridgeContainerReachesTheHeadsOfItsEngineOnly() {
+        assertTrue(GatewayBridge.onThisEngine("n1", "n1"));
+        assertFalse(GatewayBridge.onThisEngine("n1", "n2"), "another manager's head: over its cluster network");
+        assertFalse(GatewayBridge.onThisEngine(null, "n1"), "the engine not asked yet");
+        assertFalse(GatewayBridge.onThisEngine("n1", null), "not placed yet");
+    }
+
+    @Test
     void anAnswerIsTheHeadsOnlyWhenItsHeadNodeHasAnAddressOfTheHeadTask() {
         List<String> headTask = List.of("10.0.7.2", "10.0.1.9");
         var table = List.of(new RayNode("a", "10.0.7.2", "ALIVE", true), new RayNode("b", "10.0.7.3", "ALIVE", false));

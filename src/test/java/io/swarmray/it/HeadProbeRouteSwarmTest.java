@@ -58,8 +58,13 @@ class HeadProbeRouteSwarmTest {
 
     /** swarmray_head_probes_total of {@code route}, 0 before the first. */
     private static double probes(String route) {
+        return probes(given().get("/q/metrics").then().statusCode(200).extract().asString(), route);
+    }
+
+    /** swarmray_head_probes_total of {@code route} in an operator's {@code metrics} (/q/metrics), 0 before the first. */
+    static double probes(String metrics, String route) {
         String prefix = "swarmray_head_probes_total{route=\"" + route + "\"} ";
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines().filter(l -> l.startsWith(prefix))
-                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(0);
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElse(0);
     }
 }

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real deployment: the operator's image (deploy/Dockerfile, or native/Dockerfile.prebuilt under -Dnative) as a Swarm stack (deploy/swarmray-stack.yml).
- * A spec dropped into the mounted directory becomes a ready cluster (the operator asks its head, on this engine, by
- * exec, and joins no network for it); an autoscaled one scales on demand (its head's autoscaler reaches the operator's
+ * A spec dropped into the mounted directory becomes a ready cluster (the operator asks its head, on this engine, through
+ * the stack's bridge container, and joins no network for it); an autoscaled one scales on demand (its head's autoscaler reaches the operator's
  * API where the stack publishes it, on the head's host); a killed operator comes back without restarting healthy Ray
- * services and without joining a network; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
+ * services and without joining a network, and reads the tables through the bridge container again; an operator that cannot reach Docker is marked unhealthy by Swarm's healthcheck.
  * The jar's image starts with the class-data archive its build made.
  */
 class OperatorServiceIT {
@@ -101,6 +101,18 @@ class OperatorServiceIT {
         }
     }
 
+    /** The operator's node-table reads by {@code route} so far (swarmray_head_probes_total); 0 when it does not answer. */
+    static double probes(String route) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + "/q/metrics"))
+                            .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? HeadProbeRouteSwarmTest.probes(r.body(), route) : 0;
+        } catch (IOException | InterruptedException e) {
+            return 0;
+        }
+    }
+
     static String operatorContainer() {
         return docker.listContainersCmd().withLabelFilter(Map.of("com.docker.swarm.service.name", SERVICE)).exec().stream()
                 .map(c -> c.getId()).findFirst().orElse(null);
@@ -161,7 +173,7 @@ class OperatorServiceIT {
         }
         Files.writeString(SPECS.resolve("svcc.yaml"), SwarmFixture.cluster("svcc", SwarmFixture.IMAGE, Map.of("w", 2)));
         Files.writeString(SPECS.resolve("svca.yaml"), AutoscalingSwarmTest.cluster("svca", 1, "Default"));
-        var ready = SwarmFixture.await("svcc ready (node table read by exec)", Duration.ofSeconds(120),
+        var ready = SwarmFixture.await("svcc ready", Duration.ofSeconds(120),
                 () -> get("/api/v1/rayclusters/svcc"), s -> "ready".equals(s.getString("status.state")));
         assertEquals(2, ready.getInt("status.readyWorkerReplicas"));
         assertEquals("True", ready.getString("status.conditions.find { it.type == 'RayNodesObserved' }.status"));
@@ -178,6 +190,7 @@ class OperatorServiceIT {
                     + SwarmFixture.dockerCli("service", "logs", "--tail", "40", SERVICE), e);
         }
         assertNoNetworkJoined(first);
+        assertTrue(probes("gateway") > 0, "node tables read through the stack's bridge container, not only by exec into the heads");
         Map<String, String> tasks = rayTasks();
 
         docker.killContainerCmd(first).exec();
@@ -188,6 +201,8 @@ class OperatorServiceIT {
                     s -> "ready".equals(s.getString("status.state")));
         }
         assertNoNetworkJoined(second);
+        // the restarted operator's first passes: both tables through the bridge container
+        assertTrue(probes("gateway") >= 2, () -> "gateway " + probes("gateway") + ", exec " + probes("exec"));
         Thread.sleep(5000);
         assertEquals(tasks, rayTasks(), () -> "no Ray task was restarted; " + whyReplaced(tasks));
 
