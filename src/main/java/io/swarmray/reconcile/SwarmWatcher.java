@@ -32,9 +32,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns what happens on the swarm into queue events. Swarm has events for services and nodes only
- * (and only on managers), none for tasks: so one stream for services and nodes, plus ONE
- * label-filtered task listing per period for all clusters, fast while a cluster converges or
- * recovers and slow while all are steady. A cluster whose tasks changed is queued.
+ * (and only on managers), none for tasks: so one stream for services and nodes (and the deaths of
+ * this engine's Ray containers), plus ONE label-filtered task listing per period for all clusters,
+ * fast while a cluster converges or recovers and slow while all are steady. A cluster whose tasks
+ * changed is queued.
  */
 @ApplicationScoped
 public class SwarmWatcher {
@@ -47,6 +48,12 @@ public class SwarmWatcher {
      */
     static final Duration SLOW = Duration.ofSeconds(10);
     private static final String BROKEN = "the Swarm event stream is broken: ";
+    /**
+     * The actions streamed: services' and nodes' (create, update, remove) and a container's death. Docker matches an
+     * action exactly, so the healthchecks' exec events (exec_create, exec_start, exec_die: 20 a second with 50
+     * clusters) stay out, and so do health_status events.
+     */
+    static final String[] ACTIONS = {"create", "update", "remove", "die"};
     /**
      * While the engine is away, one listing every 5 s at most: the stream's reopening is what queues every cluster
      * again (see streamEvents), so this bounds how long after the engine's return the clusters wait for a pass; their own
@@ -142,8 +149,8 @@ public class SwarmWatcher {
             long opened = System.currentTimeMillis();
             try {
                 refreshServiceMap();
-                var cb = docker.eventsCmd().withEventTypeFilter(EventType.SERVICE, EventType.NODE)
-                        .withSince(String.valueOf(since)).exec(new ResultCallback.Adapter<Event>() {
+                var cb = docker.eventsCmd().withEventTypeFilter(EventType.SERVICE, EventType.NODE, EventType.CONTAINER)
+                        .withEventFilter(ACTIONS).withSince(String.valueOf(since)).exec(new ResultCallback.Adapter<Event>() {
                             @Override
                             public void onStart(Closeable stream) {
                                 streamProblem = null;
@@ -218,6 +225,13 @@ public class SwarmWatcher {
             return;
         }
         Map<String, String> attrs = e.getActor() == null || e.getActor().getAttributes() == null ? Map.of() : e.getActor().getAttributes();
+        if (e.getType() == EventType.CONTAINER) {
+            String cluster = diedCluster(e.getAction(), attrs, config.instance());
+            if (cluster != null) {
+                enqueue.accept(cluster);
+            }
+            return;
+        }
         String service = attrs.get("name");
         String cluster = service == null ? null : serviceCluster.get(service);
         if (cluster == null && service != null && "create".equals(e.getAction())) {
@@ -227,6 +241,19 @@ public class SwarmWatcher {
         if (cluster != null) {
             enqueue.accept(cluster);
         }
+    }
+
+    /**
+     * The cluster of this instance whose Ray container on this engine died ({@code die}, with the container's labels
+     * as its attributes); null for any other container event. A head is pinned to managers, so most often on the
+     * operator's engine: its death is seen at once, not at the next task listing (up to {@link #SLOW} later), by
+     * when Swarm's new head and the workers' start scripts may have healed the cluster without its status ever
+     * showing the loss (FailoverSwarmTest, in three runs).
+     */
+    static String diedCluster(String action, Map<String, String> attributes, String instance) {
+        boolean ours = Labels.MANAGED_BY_VALUE.equals(attributes.get(Labels.MANAGED_BY))
+                && instance.equals(attributes.get(Labels.INSTANCE));
+        return "die".equals(action) && ours ? attributes.get(Labels.CLUSTER) : null;
     }
 
     private static void sleep(long millis) {
