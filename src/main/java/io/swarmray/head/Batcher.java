@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -43,8 +44,13 @@ final class Batcher<T, R> {
         synchronized (queue) {
             queue.add(pending);
             if (!draining) {
-                draining = true;
-                executor.execute(this::drain);
+                try {
+                    executor.execute(this::drain);
+                    draining = true;
+                } catch (RejectedExecutionException shutDown) {
+                    queue.remove(pending);
+                    return Optional.empty();
+                }
             }
         }
         try {
@@ -80,7 +86,7 @@ final class Batcher<T, R> {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(i < results.size() ? results.get(i) : null);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // never a request left waiting for its whole wait
                 batch.forEach(p -> p.result().completeExceptionally(e));
             }
         }

@@ -130,11 +130,7 @@ public class SwarmClient {
         return call("list containers " + label, raw(() -> TaskListing.hostNetworkContainers(http, label)));
     }
 
-    /**
-     * Runs a command in a container on this engine and returns its standard output; a non-zero exit
-     * or a timeout is an error. Used to ask a Ray head for its node table when the operator cannot
-     * reach the cluster network itself.
-     */
+    /** Runs a command in a container on this engine; its standard output. A non-zero exit or a timeout is an error. */
     public String exec(String containerId, List<String> command, Duration timeout) {
         return exec(containerId, command, timeout, out -> false);
     }
