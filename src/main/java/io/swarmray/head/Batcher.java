@@ -27,12 +27,15 @@ final class Batcher<T, R> {
     /** Runs a batch: one result for each request, in order. */
     private final Function<List<T>, List<R>> run;
     private final Executor executor;
+    private final int maxBatch;
     private final List<Pending<T, R>> queue = new ArrayList<>();
     private boolean draining;
 
-    Batcher(Function<List<T>, List<R>> run, Executor executor) {
+    /** @param maxBatch the most requests a batch takes; the others wait for the next */
+    Batcher(Function<List<T>, List<R>> run, Executor executor, int maxBatch) {
         this.run = run;
         this.executor = executor;
+        this.maxBatch = maxBatch;
     }
 
     /**
@@ -40,6 +43,23 @@ final class Batcher<T, R> {
      * failed or took longer than {@code wait}.
      */
     Optional<R> ask(T request, Duration wait) {
+        return await(submit(request), wait);
+    }
+
+    /** A submitted request's result; empty when there was none, its batch failed, or it took longer than {@code wait}. */
+    static <R> Optional<R> await(CompletableFuture<R> result, Duration wait) {
+        try {
+            return Optional.ofNullable(result.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The same without waiting: the result to come (null when the batch had none for it), or the batch's failure. */
+    CompletableFuture<R> submit(T request) {
         var pending = new Pending<T, R>(request, new CompletableFuture<>());
         synchronized (queue) {
             queue.add(pending);
@@ -49,18 +69,11 @@ final class Batcher<T, R> {
                     draining = true;
                 } catch (RejectedExecutionException shutDown) {
                     queue.remove(pending);
-                    return Optional.empty();
+                    pending.result().completeExceptionally(shutDown);
                 }
             }
         }
-        try {
-            return Optional.ofNullable(pending.result().get(wait.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (ExecutionException | TimeoutException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return pending.result();
     }
 
     /** Requests waiting for the next batch. */
@@ -78,8 +91,9 @@ final class Batcher<T, R> {
                     draining = false;
                     return;
                 }
-                batch = List.copyOf(queue);
-                queue.clear();
+                List<Pending<T, R>> next = queue.subList(0, Math.min(queue.size(), maxBatch));
+                batch = List.copyOf(next);
+                next.clear();
             }
             try {
                 List<R> results = run.apply(batch.stream().map(Pending::request).toList());

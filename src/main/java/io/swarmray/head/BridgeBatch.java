@@ -29,7 +29,9 @@ final class BridgeBatch {
         /** Nothing listens there (the dashboard not up yet, or on localhost only). */
         REFUSED,
         /** No connection within the deadline, or no route: the address may be a dead container's. */
-        UNREACHABLE
+        UNREACHABLE,
+        /** The client did not get to connect before the deadline (a starved container): nothing is known. */
+        LATE
     }
 
     /** What came of one target. */
@@ -44,7 +46,7 @@ final class BridgeBatch {
             "wait=$1; shift",
             "dir=$(mktemp -d) || exit 1",
             "trap 'rm -rf \"$dir\"' EXIT",
-            "one='exec 3<>\"/dev/tcp/$1/$2\" || exit 1",
+            "one=': > \"$4.trying\"; exec 3<>\"/dev/tcp/$1/$2\" || exit 1",
             ": > \"$4.connected\"",
             "printf \"GET %s HTTP/1.0\\r\\nHost: %s:%s\\r\\n\\r\\n\" \"$3\" \"$1\" \"$2\" >&3",
             "exec cat <&3 > \"$4.answer\"'",
@@ -58,7 +60,8 @@ final class BridgeBatch {
             "while [ $i -lt $n ]; do",
             "  if [ -e \"$dir/$i.connected\" ]; then state=connected",
             "  elif grep -q refused \"$dir/$i.err\"; then state=refused",
-            "  else state=unreachable; fi",
+            "  elif [ -e \"$dir/$i.trying\" ]; then state=unreachable",
+            "  else state=late; fi",
             "  printf '%s %s ' \"$i\" \"$state\"",
             "  [ ! -e \"$dir/$i.answer\" ] || base64 -w 0 < \"$dir/$i.answer\"",
             "  echo",
@@ -101,6 +104,7 @@ final class BridgeBatch {
                 case "connected" -> State.CONNECTED;
                 case "refused" -> State.REFUSED;
                 case "unreachable" -> State.UNREACHABLE;
+                case "late" -> State.LATE;
                 default -> throw new IllegalStateException("not a state of the bridge client: " + fields[1]);
             };
             String encoded = fields.length == 3 ? fields[2].trim() : "";

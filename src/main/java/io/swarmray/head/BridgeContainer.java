@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -30,6 +31,10 @@ public class BridgeContainer {
     /** Each head's answer; a dashboard on this host answers at once unless its GCS is busy. */
     static final Duration EACH = Duration.ofSeconds(3);
     static final Duration EXEC = EACH.plusSeconds(2);
+    /** Heads asked in one exec at most: a client per head runs at once in the container. */
+    static final int MAX_BATCH = 25;
+    /** How long a result waits for the batch running now, then its own. */
+    static final Duration WAIT = EXEC.multipliedBy(2).plusSeconds(1);
 
     @Inject
     SwarmClient swarm;
@@ -39,7 +44,7 @@ public class BridgeContainer {
         t.setDaemon(true);
         return t;
     });
-    private final Batcher<Target, Outcome> batches = new Batcher<>(this::run, runner);
+    private final Batcher<Target, Outcome> batches = new Batcher<>(this::run, runner, MAX_BATCH);
     private Found found;
 
     private record Found(Optional<String> id, long atNanos) {
@@ -52,8 +57,17 @@ public class BridgeContainer {
 
     /** What came of asking {@code target} from there; empty when there is no such container or its exec failed. */
     Optional<Outcome> ask(Target target) {
-        // the batch running now, then this one
-        return batches.ask(target, EXEC.multipliedBy(2).plusSeconds(1));
+        return batches.ask(target, WAIT);
+    }
+
+    /** The same, asked now and waited for later ({@link #await}). */
+    CompletableFuture<Outcome> submit(Target target) {
+        return batches.submit(target);
+    }
+
+    /** What came of a {@link #submit}, waited for as {@link #ask} waits. */
+    static Optional<Outcome> await(CompletableFuture<Outcome> submitted) {
+        return Batcher.await(submitted, WAIT);
     }
 
     private synchronized Optional<String> id() {

@@ -116,6 +116,13 @@ public class HeadProbe {
         }
     }
 
+    /** Asks ahead for the table of {@code cluster}'s running {@code head}, whose pass comes soon (GatewayBridge#prefetch). */
+    public void prefetch(RayCluster cluster, ObservedTask head) {
+        if (head != null && head.running()) {
+            gateway.prefetch(head, dashboardPort(cluster));
+        }
+    }
+
     /**
      * One request to the head's dashboard ({@code path} with its query; {@code body} JSON or null). Throws
      * IllegalStateException or SwarmException when there is no answer; any HTTP status is an answer.

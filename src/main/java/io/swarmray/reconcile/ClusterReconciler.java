@@ -104,6 +104,12 @@ public class ClusterReconciler {
     public void listEverythingOnce() {
         Map<String, Long> marks = registry.clusters().stream().collect(Collectors.toMap(ClusterSpec::name, c -> steadiness.mark(c.name())));
         firstListing = new FirstListing(marks, swarm.services(null), swarm.networks(null), swarm.tasks(null));
+        for (ClusterSpec c : registry.clusters()) { // their first passes read these tables: asked ahead, all at once
+            FirstListing.Cluster share = firstListing.peek(c.name());
+            if (share != null && c.spec() != null && !c.spec().suspend()) {
+                probe.prefetch(c.spec(), HeadProbe.runningHead(c.name(), share.services(), share.tasks()));
+            }
+        }
     }
 
     /** Something about {@code cluster} changed: its next pass is a full one (see {@link Steadiness}). */

@@ -38,6 +38,11 @@ final class FirstListing {
         }
     }
 
+    /** The cluster's share, left for its pass to take; null when already taken or never listed. */
+    Cluster peek(String cluster) {
+        return clusters.get(cluster);
+    }
+
     /** The cluster's share, once; null when already taken, never listed, or something was heard of it since. */
     Cluster take(String cluster, long markNow) {
         Cluster share = clusters.remove(cluster);

@@ -42,7 +42,7 @@ class BatcherTest {
                 await(othersQueued);
             }
             return requests.stream().map(r -> "answer " + r).toList();
-        }, runner);
+        }, runner, 8);
 
         Future<Optional<String>> first = callers.submit(() -> batcher.ask(0, WAIT));
         assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
@@ -65,6 +65,35 @@ class BatcherTest {
     }
 
     @Test
+    void aBatchTakesAtMostItsMaximumAndTheRestGoInTheNext() throws Exception {
+        List<List<Integer>> batches = new ArrayList<>();
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        var batcher = new Batcher<Integer, String>(requests -> {
+            synchronized (batches) {
+                batches.add(requests);
+            }
+            if (batches.size() == 1) {
+                firstRunning.countDown();
+                await(released);
+            }
+            return requests.stream().map(String::valueOf).toList();
+        }, runner, 2);
+        var first = batcher.submit(0);
+        assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+        List<CompletableFuture<String>> asked = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            asked.add(batcher.submit(i)); // asked ahead: nothing waits here
+        }
+        released.countDown();
+        assertEquals("0", first.get(5, TimeUnit.SECONDS));
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(Optional.of(String.valueOf(i)), Batcher.await(asked.get(i - 1), WAIT));
+        }
+        assertEquals(List.of(List.of(0), List.of(1, 2), List.of(3, 4), List.of(5)), batches);
+    }
+
+    @Test
     void aFailedBatchGivesItsRequestsNothingAndTheNextRuns() {
         var failing = new CompletableFuture<Void>();
         var batcher = new Batcher<Integer, String>(requests -> {
@@ -73,10 +102,10 @@ class BatcherTest {
                 throw new IllegalStateException("exec failed");
             }
             return List.of();
-        }, runner);
+        }, runner, 8);
         assertEquals(Optional.empty(), batcher.ask(1, WAIT));
         assertEquals(Optional.empty(), batcher.ask(2, WAIT), "no result for it: empty, not an error");
-        var answering = new Batcher<Integer, String>(requests -> requests.stream().map(String::valueOf).toList(), runner);
+        var answering = new Batcher<Integer, String>(requests -> requests.stream().map(String::valueOf).toList(), runner, 8);
         assertEquals(Optional.of("3"), answering.ask(3, WAIT));
     }
 

@@ -105,6 +105,8 @@ class BridgeBatchTest {
     void anOutputThatIsNotTheClientsWholeIsAnError() {
         String line = "0 refused \n";
         assertEquals(List.of(new Outcome(State.REFUSED, "")), BridgeBatch.parse(line + "@end\n", 1));
+        assertEquals(List.of(new Outcome(State.LATE, ""), new Outcome(State.UNREACHABLE, "")),
+                BridgeBatch.parse("0 late \n1 unreachable \n@end\n", 2), "a client that did not get to connect is no verdict");
         assertThrows(IllegalStateException.class, () -> BridgeBatch.parse(line, 1), "cut before its end");
         assertThrows(IllegalStateException.class, () -> BridgeBatch.parse(line + "@end\n", 2), "a target missing");
         assertThrows(IllegalStateException.class, () -> BridgeBatch.parse("1 refused \n@end\n", 1), "out of order");

@@ -2,6 +2,7 @@ package io.swarmray.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.swarmray.head.HeadProbe;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +27,11 @@ class FirstListingTest extends ReconcilerHarness {
 
     @Test
     void theFirstPassReadsNothingOfItsOwnAndTheNextListsAgain() {
+        String head = HeadProbe.runningHead("llm", swarm.services("llm"), swarm.tasks("llm")).id();
+        swarm.readLog.clear();
         reconciler.listEverythingOnce();
         assertEquals(List.of("services", "networks", "tasks"), listings(), "of every cluster: one call each");
+        assertEquals(List.of("llm/" + head), prefetched, "its running head's table asked ahead of the pass");
         reconciler.reconcile("llm");
         assertEquals(List.of("services", "networks", "tasks"), listings(), "the first pass took its share");
         assertEquals("ready", statuses.map.get("llm").state());

@@ -60,6 +60,8 @@ abstract class ReconcilerHarness {
     /** What the head's node table says; null: the head is not asked. */
     List<RayNode> table;
     int probes;
+    /** The heads whose tables were asked ahead, as cluster/task id. */
+    final List<String> prefetched = new ArrayList<>();
     final SpecRegistry registry = new SpecRegistry();
     final MemoryStatuses statuses = new MemoryStatuses();
     final ClusterReconciler reconciler = new ClusterReconciler();
@@ -84,6 +86,11 @@ abstract class ReconcilerHarness {
             @Override
             public boolean asksOverNetwork(ObservedTask head) {
                 return false; // as on a host: no network to join
+            }
+
+            @Override
+            public void prefetch(RayCluster cluster, ObservedTask head) {
+                prefetched.add(cluster.name() + "/" + (head == null ? null : head.id()));
             }
         };
         reconciler.watcher = watcher;
