@@ -28,69 +28,65 @@ class BatcherTest {
         runner.shutdownNow();
     }
 
+    /** A batcher whose batches answer each request with its number, the first one only once released. */
+    final class FirstHeld {
+        final List<List<Integer>> batches = new ArrayList<>();
+        final CountDownLatch firstRunning = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+        final Batcher<Integer, String> batcher;
+
+        FirstHeld(int maxBatch) {
+            batcher = new Batcher<>(requests -> {
+                synchronized (batches) {
+                    batches.add(requests);
+                }
+                if (batches.size() == 1) {
+                    firstRunning.countDown();
+                    await(released);
+                }
+                return requests.stream().map(String::valueOf).toList();
+            }, runner, maxBatch);
+        }
+    }
+
     @Test
     void whatComesWhileABatchRunsGoesInTheNextOne() throws Exception {
-        List<List<Integer>> batches = new ArrayList<>();
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch othersQueued = new CountDownLatch(1);
-        var batcher = new Batcher<Integer, String>(requests -> {
-            synchronized (batches) {
-                batches.add(requests);
-            }
-            if (batches.size() == 1) {
-                firstRunning.countDown();
-                await(othersQueued);
-            }
-            return requests.stream().map(r -> "answer " + r).toList();
-        }, runner, 8);
-
-        Future<Optional<String>> first = callers.submit(() -> batcher.ask(0, WAIT));
-        assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+        var held = new FirstHeld(8);
+        Future<Optional<String>> first = callers.submit(() -> held.batcher.ask(0, WAIT));
+        assertTrue(held.firstRunning.await(5, TimeUnit.SECONDS));
         List<Future<Optional<String>>> others = new ArrayList<>();
         for (int i = 1; i <= 7; i++) {
             int request = i;
-            others.add(callers.submit(() -> batcher.ask(request, WAIT)));
+            others.add(callers.submit(() -> held.batcher.ask(request, WAIT)));
         }
-        while (queued(batcher) < 7) {
+        while (held.batcher.queued() < 7) {
             Thread.onSpinWait();
         }
-        othersQueued.countDown();
+        held.released.countDown();
 
-        assertEquals(Optional.of("answer 0"), first.get(5, TimeUnit.SECONDS));
+        assertEquals(Optional.of("0"), first.get(5, TimeUnit.SECONDS));
         for (int i = 1; i <= 7; i++) {
-            assertEquals(Optional.of("answer " + i), others.get(i - 1).get(5, TimeUnit.SECONDS));
+            assertEquals(Optional.of(String.valueOf(i)), others.get(i - 1).get(5, TimeUnit.SECONDS));
         }
-        assertEquals(2, batches.size(), "eight requests, two batches: " + batches);
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), batches.get(1).stream().sorted().toList());
+        assertEquals(2, held.batches.size(), "eight requests, two batches: " + held.batches);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), held.batches.get(1).stream().sorted().toList());
     }
 
     @Test
     void aBatchTakesAtMostItsMaximumAndTheRestGoInTheNext() throws Exception {
-        List<List<Integer>> batches = new ArrayList<>();
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch released = new CountDownLatch(1);
-        var batcher = new Batcher<Integer, String>(requests -> {
-            synchronized (batches) {
-                batches.add(requests);
-            }
-            if (batches.size() == 1) {
-                firstRunning.countDown();
-                await(released);
-            }
-            return requests.stream().map(String::valueOf).toList();
-        }, runner, 2);
-        var first = batcher.submit(0);
-        assertTrue(firstRunning.await(5, TimeUnit.SECONDS));
+        var held = new FirstHeld(2);
+        var first = held.batcher.submit(0);
+        assertTrue(held.firstRunning.await(5, TimeUnit.SECONDS));
         List<CompletableFuture<String>> asked = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            asked.add(batcher.submit(i)); // asked ahead: nothing waits here
+            asked.add(held.batcher.submit(i)); // asked ahead: nothing waits here
         }
-        released.countDown();
+        held.released.countDown();
         assertEquals("0", first.get(5, TimeUnit.SECONDS));
         for (int i = 1; i <= 5; i++) {
             assertEquals(Optional.of(String.valueOf(i)), Batcher.await(asked.get(i - 1), WAIT));
         }
-        assertEquals(List.of(List.of(0), List.of(1, 2), List.of(3, 4), List.of(5)), batches);
+        assertEquals(List.of(List.of(0), List.of(1, 2), List.of(3, 4), List.of(5)), held.batches);
     }
 
     @Test
@@ -107,11 +103,6 @@ class BatcherTest {
         assertEquals(Optional.empty(), batcher.ask(2, WAIT), "no result for it: empty, not an error");
         var answering = new Batcher<Integer, String>(requests -> requests.stream().map(String::valueOf).toList(), runner, 8);
         assertEquals(Optional.of("3"), answering.ask(3, WAIT));
-    }
-
-    /** Requests waiting for the next batch: read through the batcher's queue, as the runner would. */
-    static int queued(Batcher<?, ?> batcher) {
-        return batcher.queued();
     }
 
     static void await(CountDownLatch latch) {
