@@ -67,12 +67,12 @@ public class GatewayBridge {
     private final BridgeReachability reachability = new BridgeReachability(System.nanoTime());
     /** Tables asked ahead ({@link #prefetch}), by container id. */
     private final Map<String, Prefetched> prefetched = new ConcurrentHashMap<>();
-
-    private record Prefetched(BridgeBatch.Target target, CompletableFuture<BridgeBatch.Outcome> outcome, long atNanos) {
-    }
     private DefaultEngine defaultEngine;
 
     private record DefaultEngine(Optional<String> nodeId, long askedAtNanos) {
+    }
+
+    private record Prefetched(BridgeBatch.Target target, CompletableFuture<BridgeBatch.Outcome> outcome, long atNanos) {
     }
 
     /**
@@ -100,7 +100,7 @@ public class GatewayBridge {
         }
         Reached reached = route == Route.DIRECT ? overHttp(address, port) : throughContainer(head.containerId(), address, port);
         if (reached.state() == State.UNREACHABLE) {
-            LOG.debugf("no answer over the gateway bridge at %s", address);
+            LOG.debugf("no connection over the gateway bridge to %s within its deadline", address);
             reachability.connectTimedOut(head.containerId());
         }
         List<RayNode> nodes = reached.table();
