@@ -33,7 +33,10 @@ public class BridgeContainer {
     static final Duration EXEC = EACH.plusSeconds(2);
     /** Heads asked in one exec at most: a client per head runs at once in the container. */
     static final int MAX_BATCH = 25;
-    /** How long a result waits for the batch running now, then its own. */
+    /**
+     * How long a result is waited for: the batch running now, then its own. A request behind more than one full batch
+     * (heads asked ahead at a restart, 25 to a batch) can take longer, and is then asked by exec.
+     */
     static final Duration WAIT = EXEC.multipliedBy(2).plusSeconds(1);
 
     @Inject

@@ -251,9 +251,7 @@ public class SwarmWatcher {
      * showing the loss (FailoverSwarmTest, in three runs).
      */
     static String diedCluster(String action, Map<String, String> attributes, String instance) {
-        boolean ours = Labels.MANAGED_BY_VALUE.equals(attributes.get(Labels.MANAGED_BY))
-                && instance.equals(attributes.get(Labels.INSTANCE));
-        return "die".equals(action) && ours ? attributes.get(Labels.CLUSTER) : null;
+        return "die".equals(action) && Labels.ownedBy(attributes, instance) ? attributes.get(Labels.CLUSTER) : null;
     }
 
     private static void sleep(long millis) {

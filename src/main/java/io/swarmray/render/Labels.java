@@ -42,6 +42,11 @@ public final class Labels {
     private Labels() {
     }
 
+    /** Whether {@code labels} (a Swarm object's, or a container event's attributes) say the object is {@code instance}'s. */
+    public static boolean ownedBy(Map<String, String> labels, String instance) {
+        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY)) && instance.equals(labels.get(INSTANCE));
+    }
+
     /** The RayService that owns an object with these labels, or null. */
     public static String rayServiceOwner(Map<String, String> labels) {
         return RAY_SERVICE_KIND.equals(labels.get(ORIGINATED_FROM_CRD)) ? labels.get(ORIGINATED_FROM_CR_NAME) : null;

@@ -241,8 +241,7 @@ public class SwarmClient {
     }
 
     private void requireOwned(Map<String, String> labels, String name) {
-        if (labels == null || !Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY))
-                || !config.instance().equals(labels.get(Labels.INSTANCE))) {
+        if (!Labels.ownedBy(labels, config.instance())) {
             throw new IllegalStateException(
                     "refusing to touch " + name + ": it is not labelled as owned by SwarmRay instance " + config.instance());
         }

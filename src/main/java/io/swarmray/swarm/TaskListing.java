@@ -25,9 +25,8 @@ final class TaskListing {
 
     static List<ObservedTask> list(DockerHttpClient http, Map<String, String> labels) throws IOException {
         List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        String filters = JSON.writeValueAsString(Map.of("label", filter));
         List<ObservedTask> out = new ArrayList<>();
-        for (JsonNode t : get(http, "/tasks?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8))) {
+        for (JsonNode t : get(http, "/tasks" + filters(Map.of("label", filter)))) {
             out.add(task(t));
         }
         return out;
@@ -86,9 +85,8 @@ final class TaskListing {
      * host): GET /containers/json with a label and a status filter. Their ids, in order.
      */
     static List<String> hostNetworkContainers(DockerHttpClient http, String label) throws IOException {
-        String filters = JSON.writeValueAsString(Map.of("label", List.of(label), "status", List.of("running")));
         List<String> out = new ArrayList<>();
-        for (JsonNode c : get(http, "/containers/json?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8))) {
+        for (JsonNode c : get(http, "/containers/json" + filters(Map.of("label", List.of(label), "status", List.of("running"))))) {
             if ("host".equals(c.path("HostConfig").path("NetworkMode").asText())) {
                 out.add(c.path("Id").asText());
             }
@@ -104,6 +102,11 @@ final class TaskListing {
         NoSuchObject(String message) {
             super(message);
         }
+    }
+
+    /** The query of a listing with Docker's {@code filters}: each key with the values any of which may match. */
+    private static String filters(Map<String, List<String>> filters) throws IOException {
+        return "?filters=" + URLEncoder.encode(JSON.writeValueAsString(filters), StandardCharsets.UTF_8);
     }
 
     static String withoutPrefix(String cidr) {
