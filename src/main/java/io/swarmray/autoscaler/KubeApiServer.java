@@ -41,6 +41,8 @@ public class KubeApiServer {
     Config config;
 
     private HttpServer server;
+    /** Made once: a retry while the port is still taken (an operator stopping beside) uses it again. */
+    private Certificates.Issued cert;
     private boolean failing;
 
     /**
@@ -52,9 +54,10 @@ public class KubeApiServer {
             return;
         }
         int port = config.autoscaler().apiPort();
-        Certificates.Issued cert;
         try {
-            cert = Certificates.newServer(credentials.ca(), API_HOST);
+            if (cert == null) {
+                cert = Certificates.newServer(credentials.ca(), API_HOST);
+            }
         } catch (RuntimeException failed) {
             // Clusters without autoscaling must not suffer from it: the operator runs on without the API.
             failedOnce("the autoscaler API has no certificate: " + failed.getMessage(), failed);

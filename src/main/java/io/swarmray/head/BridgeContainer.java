@@ -1,5 +1,6 @@
 package io.swarmray.head;
 
+import io.swarmray.DaemonThreads;
 import io.swarmray.head.BridgeBatch.Outcome;
 import io.swarmray.head.BridgeBatch.Target;
 import io.swarmray.swarm.SwarmClient;
@@ -42,11 +43,7 @@ public class BridgeContainer {
     @Inject
     SwarmClient swarm;
 
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "swarmray-bridge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(DaemonThreads.factory("swarmray-bridge"));
     private final Batcher<Target, Outcome> batches = new Batcher<>(this::run, runner, MAX_BATCH);
     private Found found;
 

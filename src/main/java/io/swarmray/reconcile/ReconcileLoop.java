@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.swarmray.Config;
+import io.swarmray.DaemonThreads;
 import io.swarmray.metrics.OperatorMetrics;
 import io.swarmray.rayjob.JobStore;
 import io.swarmray.rayjob.RayJobReconciler;
@@ -92,7 +93,7 @@ public class ReconcileLoop {
         } catch (IOException ex) {
             LOG.errorf("cannot create the specs directory %s: %s", config.specsDir(), ex.getMessage());
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "swarmray-timer"));
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("swarmray-timer"));
         queue = new WorkQueue(timer, Duration.ofMillis(500), Duration.ofSeconds(60));
         metrics.queueDepth(queue, WorkQueue::depth);
         LOG.infof("watching %s for RayCluster specs; status files in %s", config.specsDir().toAbsolutePath(),
@@ -104,7 +105,7 @@ public class ReconcileLoop {
     private void startSources() {
         // Read every spec before any reconcile: a cluster whose file was not read yet must not look deleted.
         resync();
-        daemon(this::watch, "swarmray-spec-watch").start();
+        DaemonThreads.named("swarmray-spec-watch", this::watch).start();
         swarmWatcher.start(timer, this::heard, this::knownClusters);
         try {
             reconciler.listEverythingOnce();
@@ -112,7 +113,7 @@ public class ReconcileLoop {
             LOG.debugf("the first listing of every cluster failed (%s); each pass lists its own", ex.getMessage());
         }
         for (int i = 0; i < WORKERS; i++) {
-            daemon(this::work, "swarmray-reconcile-" + i).start();
+            DaemonThreads.named("swarmray-reconcile-" + i, this::work).start();
         }
     }
 
@@ -278,11 +279,5 @@ public class ReconcileLoop {
 
     public int queueDepth() {
         return queue == null ? 0 : queue.depth();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

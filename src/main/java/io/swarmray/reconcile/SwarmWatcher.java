@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import io.swarmray.Config;
+import io.swarmray.DaemonThreads;
 import io.swarmray.render.Labels;
 import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedTask;
@@ -82,9 +83,7 @@ public class SwarmWatcher {
     }
 
     void start(ScheduledExecutorService timer, Consumer<String> enqueue, Supplier<Set<String>> knownClusters) {
-        Thread t = new Thread(() -> streamEvents(enqueue, knownClusters), "swarmray-events");
-        t.setDaemon(true);
-        t.start();
+        DaemonThreads.named("swarmray-events", () -> streamEvents(enqueue, knownClusters)).start();
         pollTasks(timer, enqueue);
     }
 

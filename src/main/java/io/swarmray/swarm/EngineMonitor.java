@@ -2,6 +2,7 @@ package io.swarmray.swarm;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.swarmray.DaemonThreads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -34,9 +35,7 @@ public class EngineMonitor {
 
     /** The first question off the start-up path: the operator listens at once, and is ready when Docker first answers. */
     void onStart(@Observes StartupEvent e) {
-        Thread first = new Thread(this::check, "swarmray-engine-first-check");
-        first.setDaemon(true);
-        first.start();
+        DaemonThreads.named("swarmray-engine-first-check", this::check).start();
     }
 
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
