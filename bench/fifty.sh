@@ -8,7 +8,8 @@
 #   - Docker API requests per minute at steady state (reads, writes, execs) over WINDOW seconds (default 60), SETTLE
 #     seconds (default 450) after all are ready: a steady cluster's probes back off from the resync interval (30 s)
 #     to their maximum (5 min) in 30 + 60 + 120 + 240 s;
-#   - the status API's latency (p50, p99 of 500 GETs of one cluster each);
+#   - the status API's latency (p50, p99 of 500 GETs of one cluster each; PACE seconds apart, default 0), beside a
+#     trivial server's asked in turn (bench/floor-server.py: the machine's floor at that moment);
 #   - the steady requests per minute by kind (method and path without ids), after the figures;
 #   - an operator restart with N clusters running: seconds until all N are ready again, and its writes (must be 0).
 set -euo pipefail
@@ -48,7 +49,8 @@ printf '%-52s %s\n' "clusters" "$N" \
   "  writes" "$(per_min $((b_w - a_w)))" \
   "  execs (create, start, inspect)" "$(per_min $((b_e - a_e)))" \
   "  all" "$(per_min $((b_r - a_r + b_w - a_w + b_e - a_e)))" \
-  "status API GET p50 / p99 (ms)" "$(echo "$latency" | tr ' ' /)" \
+  "status API GET p50 / p99 (ms)" "$(cut -d' ' -f1,2 <<< "$latency" | tr ' ' /)" \
+  "  a trivial server asked in turn: p50 / p99 (ms)" "$(cut -d' ' -f3,4 <<< "$latency" | tr ' ' /)" \
   "restart: operator start -> its ready endpoint (s)" "$restart_ready" \
   "restart: operator start -> all ready again (s)" "$again_total" \
   "restart: Docker writes until 10 s after" "$restart_w"

@@ -45,22 +45,33 @@ class_archive() {
   if [[ -f "$jsa" ]]; then echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=error"; fi
 }
 
-# status_latency PORT REQUESTS PATH...: "p50 p99" in ms of REQUESTS GETs one after the other, each of one of the PATHs
-# chosen at random (e.g. /api/v1/rayclusters/NAME of each running cluster)
+# status_latency PORT REQUESTS PATH...: "p50 p99 floor_p50 floor_p99" in ms: REQUESTS GETs one after the other (PACE
+# seconds apart, default 0), each of one of the PATHs chosen at random (e.g. /api/v1/rayclusters/NAME of each running
+# cluster), taking turns with as many GETs of bench/floor-server.py: on a busy machine the floor is what any process
+# answering a socket gets from the scheduler at that moment, the operator's figures beside it what it takes itself
 status_latency() {
-  python3 - "$@" <<'PY'
-import http.client, random, sys, time
-port, n, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-conn = http.client.HTTPConnection("localhost", port)
-times = []
-for i in range(n):
-    t = time.perf_counter()
-    conn.request("GET", random.choice(paths))
-    r = conn.getresponse(); r.read()
-    assert r.status == 200, r.status
-    times.append((time.perf_counter() - t) * 1000)
-times.sort()
-print("%.2f %.2f" % (times[len(times) // 2], times[int(len(times) * 0.99) - 1]))
+  python3 - "$ROOT/bench/floor-server.py" "${PACE:-0}" "$@" <<'PY'
+import http.client, random, subprocess, sys, time
+floor_server, pace, port, n, paths = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+floor = subprocess.Popen([sys.executable, floor_server, "0"], stdout=subprocess.PIPE)
+try:
+    targets = [(http.client.HTTPConnection("localhost", port), paths, []),
+               (http.client.HTTPConnection("localhost", int(floor.stdout.readline())), ["/"], [])]
+    for i in range(n):
+        for conn, choices, times in targets:
+            t = time.perf_counter()
+            conn.request("GET", random.choice(choices))
+            r = conn.getresponse(); r.read()
+            assert r.status == 200, r.status
+            times.append((time.perf_counter() - t) * 1000)
+            time.sleep(pace)
+finally:
+    floor.kill()
+figures = []
+for _, _, times in targets:
+    times.sort()
+    figures += [times[len(times) // 2], times[int(len(times) * 0.99) - 1]]
+print(" ".join("%.2f" % f for f in figures))
 PY
 }
 
