@@ -17,7 +17,8 @@
 #     exec requests until then: create and start, 2 an exec);
 #   - its Docker writes until 10 s after that (HTTP requests, bench/docker-proxy.py; must be 0), with what they were;
 #   - then the status API's p50 and p99 (ms; 500 GETs of one cluster each) with the N running, and the p99 of a trivial
-#     server asked in turn (bench/floor-server.py: the machine's floor at that moment);
+#     server asked in turn (bench/floor-server.py: the machine's floor at that moment); then the p50 and p99 of 200 GETs
+#     of the list of all N (/api/v1/rayclusters, what `swarmray get` and dashboards read);
 # and each later entry's ratio to the first (of all ready). A jar with a swarmray.jsa beside it runs with that class
 # archive, as deploy/run.sh makes and uses it (bench/lib.sh). The clusters are made once, by the first entry, and left to settle SETTLE s.
 set -euo pipefail
@@ -87,7 +88,7 @@ wait_ready $PORT brs "$N"
 echo "all $N ready; settling $SETTLE s"
 sleep "$SETTLE"
 
-declare -A ready_s all_s cpu_s writes p50s p99s floors
+declare -A ready_s all_s cpu_s writes p50s p99s floors list50s list99s
 for round in $(seq 1 "$ROUNDS"); do
   for j in "${!jars[@]}"; do
     stop_build
@@ -100,18 +101,21 @@ for round in $(seq 1 "$ROUNDS"); do
     ready_s[$j]+="$READY_S "; all_s[$j]+="$all "; cpu_s[$j]+="$cpu "; writes[$j]+="$(( $(count_of writes) - before_w )) "
     read -r p50 p99 _ floor99 <<< "$(status_latency $PORT 500 $(cluster_paths brs "$N"))"
     p50s[$j]+="$p50 "; p99s[$j]+="$p99 "; floors[$j]+="$floor99 "
+    read -r list50 list99 _ <<< "$(status_latency $PORT 200 /api/v1/rayclusters)"
+    list50s[$j]+="$list50 "; list99s[$j]+="$list99 "
     echo "round $round, ${jars[$j]}: ready endpoint $READY_S s, all $N ready $all s (CPU $cpu s, $execs exec requests)," \
-      "status API p50/p99 $p50/$p99 ms (a trivial server's p99 $floor99 ms)"
+      "status API p50/p99 $p50/$p99 ms (a trivial server's p99 $floor99 ms), the list's $list50/$list99 ms"
     write_kinds "$WORK/counts.before" "$WORK/counts"
   done
 done
 stop_build
-printf '%-64s %16s %16s %12s %12s %8s %16s %12s\n' "entry" "ready endpoint" "all $N ready" "CPU s" "max writes" "ratio" \
-  "status p50/p99" "floor p99"
+printf '%-64s %16s %16s %12s %12s %8s %16s %12s %16s\n' "entry" "ready endpoint" "all $N ready" "CPU s" "max writes" \
+  "ratio" "status p50/p99" "floor p99" "list p50/p99"
 first=$(median <<< "${all_s[0]}")
 for j in "${!jars[@]}"; do
   m=$(median <<< "${all_s[$j]}")
-  printf '%-64s %16s %16s %12s %12s %8s %16s %12s\n' "${jars[$j]}" "$(median <<< "${ready_s[$j]}")" "$m" "$(median <<< "${cpu_s[$j]}")" \
+  printf '%-64s %16s %16s %12s %12s %8s %16s %12s %16s\n' "${jars[$j]}" "$(median <<< "${ready_s[$j]}")" "$m" "$(median <<< "${cpu_s[$j]}")" \
     "$(tr ' ' '\n' <<< "${writes[$j]}" | sort -g | tail -1)" "$(ratio "$m" "$first")" \
-    "$(median <<< "${p50s[$j]}")/$(median <<< "${p99s[$j]}")" "$(median <<< "${floors[$j]}")"
+    "$(median <<< "${p50s[$j]}")/$(median <<< "${p99s[$j]}")" "$(median <<< "${floors[$j]}")" \
+    "$(median <<< "${list50s[$j]}")/$(median <<< "${list99s[$j]}")"
 done

@@ -2,8 +2,7 @@ package io.swarmray.api;
 
 import io.smallrye.common.annotation.NonBlocking;
 import io.swarmray.autoscaler.ScaleState;
-import io.swarmray.render.Labels;
-import io.swarmray.spec.RayService;
+import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.status.ClusterStatus;
 import io.swarmray.status.StatusStore;
@@ -22,7 +21,8 @@ import java.util.Map;
  * Read side of the API, shaped like {@code kubectl get raycluster -o json}: apiVersion, kind,
  * metadata, status. Reads the status store only: never Docker in a request path. So it answers on the event loop
  * ({@link NonBlocking}), not through a worker thread: on a busy manager every thread that must be woken adds a
- * scheduler's wait to the answer (bench/status-latency.sh).
+ * scheduler's wait to the answer (bench/status-latency.sh). The JSON of a cluster is made once per status
+ * ({@link ClusterViews}).
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,13 +34,14 @@ public class RayClusterResource {
     SpecRegistry registry;
     @Inject
     ScaleState scaling;
+    @Inject
+    ClusterViews views;
 
     @GET
     @NonBlocking
     @Path("/rayclusters")
-    public Map<String, Object> list() {
-        List<Map<String, Object>> items = statuses.all().stream().map(this::view).toList();
-        return Map.of("apiVersion", "ray.io/v1", "kind", "RayClusterList", "items", items);
+    public byte[] list() {
+        return ClusterViews.list(statuses.all().stream().map(this::view).toList());
     }
 
     @GET
@@ -66,30 +67,16 @@ public class RayClusterResource {
         return Map.of("items", items);
     }
 
-    private Map<String, Object> view(ClusterStatus s) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", s.name());
-        var spec = registry.cluster(s.name());
-        if (spec != null && spec.spec() != null && spec.spec().labels() != null) {
-            metadata.put("labels", spec.spec().labels());
-            String owner = Labels.rayServiceOwner(spec.spec().labels());
-            if (owner != null) {
-                metadata.put("ownerReferences", List.of(Map.of("apiVersion", "ray.io/v1", "kind", RayService.KIND, "name", owner,
-                        "controller", true)));
-            }
+    private byte[] view(ClusterStatus s) {
+        var declared = registry.cluster(s.name());
+        RayCluster spec = declared == null ? null : declared.spec();
+        if (spec == null || !spec.autoscaled()) {
+            return views.of(s, spec, null);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", "ray.io/v1");
-        out.put("kind", "RayCluster");
-        out.put("metadata", metadata);
-        out.put("status", s);
-        if (spec != null && spec.spec() != null && spec.spec().autoscaled()) {
-            Map<String, Object> autoscaler = new LinkedHashMap<>();
-            autoscaler.put("demand", scaling.demand(s.name()));
-            autoscaler.put("workersToDelete", scaling.workersToDelete(s.name()));
-            autoscaler.put("decisions", scaling.decisions(s.name()));
-            out.put("autoscaler", autoscaler);
-        }
-        return out;
+        Map<String, Object> autoscaler = new LinkedHashMap<>();
+        autoscaler.put("demand", scaling.demand(s.name()));
+        autoscaler.put("workersToDelete", scaling.workersToDelete(s.name()));
+        autoscaler.put("decisions", scaling.decisions(s.name()));
+        return views.of(s, spec, autoscaler);
     }
 }
