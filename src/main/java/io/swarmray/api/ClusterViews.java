@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cluster as {@code kubectl get raycluster -o json} shows it, as JSON made once per status: a status GET is then a
- * lookup and a write. On a busy manager the scheduler takes a thread off the CPU at about every tick, so the time a
- * request keeps the CPU decides how many wait a whole round behind the other runnable tasks (a list of 50 clusters
- * serialized per request: p50 0.9 ms, p99 98 ms, with a trivial server's p99 at 0.5 ms; bench/restart.sh).
+ * lookup and a write. On a busy manager a request that keeps the CPU longer is more often taken off it, and then waits
+ * behind the other runnable tasks: with 50 clusters and a load average of 70, the list serialized at each GET had a
+ * p50 of 0.9 ms and a p99 of 98 ms while a trivial server's p99 was 0.5 ms (bench/restart.sh times both).
  */
 @ApplicationScoped
 public class ClusterViews {
