@@ -82,10 +82,10 @@ public class ClusterReconciler {
     /** The spec hash last sent to each service: after a rollback, that spec is not sent again. */
     private final Map<String, String> applied = new ConcurrentHashMap<>();
     /**
-     * The head task each worker service was last restarted for. A rolling restart takes a while, and
-     * its old tasks look stale until it ends: restarting again would start the roll over and over.
+     * The head task each worker service was last restarted for, or seen back whole in the table of. A restart takes a
+     * while, and its old tasks look stale until it ends: restarting again would start it over and over.
      */
-    private final Map<String, String> restartedForHead = new ConcurrentHashMap<>();
+    private final Map<String, String> doneForHead = new ConcurrentHashMap<>();
     /** The services of each cluster last logged as kept as another operator version rendered them. */
     private final Map<String, List<String>> keptLogged = new ConcurrentHashMap<>();
     private final OperatorNetworks operatorNetworks = new OperatorNetworks();
@@ -212,7 +212,7 @@ public class ClusterReconciler {
             operatorNetworks.join(swarm, self, network);
         }
         HeadProbe.Answer ray = spec.spec().suspend() ? new HeadProbe.Answer(null, "suspended") : probe.ask(spec.spec(), head);
-        var staleWorkers = HeadReplacement.restartStaleWorkers(swarm, restartedForHead, head, spec, desired, services, tasks,
+        var staleWorkers = HeadReplacement.restartStaleWorkers(swarm, doneForHead, head, spec, desired, services, tasks,
                 ray.nodes(), clock.instant());
         if (staleWorkers.summary() != null) {
             changes.add(staleWorkers.summary());

@@ -62,6 +62,8 @@ final class HeadReplacement {
      * reach the new head at all would wait for Ray's 60 s reconnect timeout; 20 s is a third of it.
      */
     static final Duration SELF_EXIT_GRACE = Duration.ofSeconds(20);
+    /** When to read the new head's table again, past the grace, after it did not answer. */
+    static final Duration UNREAD_TABLE_RETRY = Duration.ofSeconds(2);
 
     /** Whether the head's table lists a worker ALIVE at one of the task's addresses. */
     static boolean joined(ObservedTask worker, List<RayNode> nodes) {
@@ -84,12 +86,16 @@ final class HeadReplacement {
      * no worker is restarted twice. A task the new head's table lists ALIVE at one of its addresses has joined it,
      * however old the task is. Only a group that still has a task that did not once the grace is over is restarted,
      * every task at once and every such group in the same pass (not at the group's rollout pace), and only once per
-     * head task.
+     * head task. A head whose table did not answer in this pass says nothing about its workers (on a busy node a
+     * read times out at times, most often while the workers are back already): the decision waits for a pass that
+     * reads it. A group seen back whole in the table is done with for that head, so a later read that misses a worker
+     * for a moment restarts nothing either.
      *
-     * @param restartedForHead the head task each worker service was last restarted for (kept by the reconciler)
-     * @param nodes            the new head's node table, or null when it did not answer
+     * @param doneForHead the head task each worker service was last restarted for, or seen back whole in the table of
+     *                    (kept by the reconciler)
+     * @param nodes       the new head's node table, or null when it did not answer
      */
-    static Outcome restartStaleWorkers(SwarmClient swarm, Map<String, String> restartedForHead, ObservedTask head, ClusterSpec spec,
+    static Outcome restartStaleWorkers(SwarmClient swarm, Map<String, String> doneForHead, ObservedTask head, ClusterSpec spec,
             DesiredCluster desired, List<ObservedService> services, List<ObservedTask> tasks, List<RayNode> nodes, Instant now) {
         if (head == null || !head.running() || head.createdAt() == null || head.timestamp() == null
                 || spec.spec().gcsFaultTolerance() != null) {
@@ -98,6 +104,7 @@ final class HeadReplacement {
         List<ObservedTask> headTasks = tasks.stream().filter(t -> t.serviceId().equals(head.serviceId())).toList();
         Instant graceEnds = Instant.parse(head.timestamp()).plus(SELF_EXIT_GRACE);
         List<String> restarted = new ArrayList<>();
+        long notBack = 0;
         Duration lookAgain = null;
         for (DesiredService want : desired.services()) {
             if (!RayCluster.NodeType.WORKER.label().equals(want.labels().get(Labels.NODE_TYPE))) {
@@ -105,27 +112,32 @@ final class HeadReplacement {
             }
             String svcName = want.name();
             ObservedService svc = services.stream().filter(s -> s.name().equals(svcName)).findFirst().orElse(null);
-            if (svc == null || head.id().equals(restartedForHead.get(svcName)) || "updating".equals(svc.updateState())) {
+            if (svc == null || head.id().equals(doneForHead.get(svcName)) || "updating".equals(svc.updateState())) {
                 continue;
             }
-            boolean stale = tasks.stream().anyMatch(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.running()
-                    && registeredWithEarlierHead(t, head, headTasks) && !joined(t, nodes));
-            if (!stale) {
+            long stale = tasks.stream().filter(t -> t.serviceId().equals(svc.id()) && t.wanted() && t.running()
+                    && registeredWithEarlierHead(t, head, headTasks) && !joined(t, nodes)).count();
+            if (stale == 0) {
+                if (nodes != null) {
+                    doneForHead.put(svcName, head.id());
+                }
                 continue;
             }
-            if (now.isBefore(graceEnds)) {
-                lookAgain = Duration.between(now, graceEnds);
+            if (nodes == null || now.isBefore(graceEnds)) {
+                lookAgain = now.isBefore(graceEnds) ? Duration.between(now, graceEnds) : UNREAD_TABLE_RETRY;
                 continue;
             }
             swarm.updateService(svc, want.allAtOnce(), svc.forceUpdate() + 1);
-            restartedForHead.put(svcName, head.id());
+            doneForHead.put(svcName, head.id());
             restarted.add(svcName);
+            notBack += stale;
         }
         if (restarted.isEmpty()) {
             return new Outcome(null, lookAgain);
         }
-        LOG.infof("cluster %s: the head task was replaced at %s; workers of %s did not leave within %d s; restarting them all at once",
-                spec.name(), head.timestamp(), String.join(", ", restarted), SELF_EXIT_GRACE.toSeconds());
+        LOG.infof("cluster %s: the head task was replaced at %s; workers of %s did not leave within %d s (%d not ALIVE in the new"
+                + " head's table of %d nodes); restarting them all at once", spec.name(), head.timestamp(), String.join(", ", restarted),
+                SELF_EXIT_GRACE.toSeconds(), notBack, nodes.size());
         return new Outcome("restarted " + String.join(", ", restarted), lookAgain);
     }
 }

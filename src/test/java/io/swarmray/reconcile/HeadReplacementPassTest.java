@@ -38,7 +38,9 @@ class HeadReplacementPassTest extends ReconcilerHarness {
         String cpu = swarm.services.get("llm-worker-cpu").id();
         swarm.tasks.add(task("w1", gpu, t0));
         swarm.tasks.add(task("w2", cpu, t0));
-        swarm.tasks.add(task("h2", head, t0.plusSeconds(60))); // the head was replaced a minute after the workers started
+        ObservedTask newHead = task("h2", head, t0.plusSeconds(60)); // the head was replaced a minute after the workers started
+        swarm.tasks.add(newHead);
+        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true))); // no worker back
         swarm.writes.clear();
         // within Ray's self-check grace the workers may still leave by themselves: nothing is restarted, look again soon
         reconciler.clock = Clock.fixed(t0.plusSeconds(79), ZoneOffset.UTC);
@@ -86,6 +88,47 @@ class HeadReplacementPassTest extends ReconcilerHarness {
         swarm.tasks.add(task("w1", swarm.services.get("llm-worker-gpu").id(), t0));
         swarm.writes.clear();
         reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    /**
+     * A table that did not answer (a read timed out on a busy node) is no evidence that a worker did not come back:
+     * nothing is restarted, and the table is read again soon; once it answers, the workers back in it stay.
+     */
+    @Test
+    void anUnreadTableRestartsNoWorker() {
+        Instant t0 = T0;
+        ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
+        ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
+        ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
+        swarm.tasks.addAll(List.of(gpuWorker, cpuWorker, newHead));
+        table = null;
+        swarm.writes.clear();
+        reconciler.clock = Clock.fixed(t0.plusSeconds(90), ZoneOffset.UTC);
+        assertEquals(HeadReplacement.UNREAD_TABLE_RETRY, reconciler.reconcile("llm"), "past the grace, the table is read again soon");
+        assertEquals(List.of(), swarm.writes);
+        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
+                new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false),
+                new RayNode("cpu-again", cpuWorker.addresses().get(0), "ALIVE", false)));
+        passesAt(t0, 92, 120);
+        assertEquals(List.of(), swarm.writes);
+    }
+
+    /** A group once seen back whole in the new head's table is done with: a later read that misses a worker restarts nothing. */
+    @Test
+    void aGroupSeenBackWholeIsNotRestartedWhenALaterReadMissesAWorker() {
+        Instant t0 = T0;
+        ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
+        ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
+        ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
+        swarm.tasks.addAll(List.of(gpuWorker, cpuWorker, newHead));
+        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
+                new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false),
+                new RayNode("cpu-again", cpuWorker.addresses().get(0), "ALIVE", false)));
+        swarm.writes.clear();
+        passesAt(t0, 66);
+        table.remove(2); // the cpu worker's Ray stopped a moment (its node table entry DEAD, not yet back)
+        passesAt(t0, 90, 120);
         assertEquals(List.of(), swarm.writes);
     }
 
