@@ -213,6 +213,7 @@ public class GatewayBridge {
             Map<String, String> listed = swarm.gatewayAddresses();
             addresses.keySet().retainAll(listed.keySet());
             addresses.putAll(listed);
+            prefetched.keySet().retainAll(listed.keySet()); // asked ahead for a head that is gone before its pass took it
             reachability.retainOnly(listed.keySet());
         } catch (SwarmException e) {
             LOG.debugf("cannot list the gateway bridge: %s", e.getMessage());
