@@ -33,15 +33,10 @@ class HeadReplacementPassTest extends ReconcilerHarness {
     @Test
     void workersOfAReplacedHeadGetRaysGraceThenEveryGroupRestartsAtOnceAndOnlyOnce() {
         Instant t0 = T0;
-        String head = swarm.services.get("llm-head").id();
-        String gpu = swarm.services.get("llm-worker-gpu").id();
-        String cpu = swarm.services.get("llm-worker-cpu").id();
-        swarm.tasks.add(task("w1", gpu, t0));
-        swarm.tasks.add(task("w2", cpu, t0));
-        ObservedTask newHead = task("h2", head, t0.plusSeconds(60)); // the head was replaced a minute after the workers started
-        swarm.tasks.add(newHead);
-        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true))); // no worker back
-        swarm.writes.clear();
+        Replaced r = headReplacedAfterTheWorkers();
+        String gpu = r.gpuWorker().serviceId();
+        String cpu = r.cpuWorker().serviceId();
+        table = tableOf(r.head()); // no worker back
         // within Ray's self-check grace the workers may still leave by themselves: nothing is restarted, look again soon
         reconciler.clock = Clock.fixed(t0.plusSeconds(79), ZoneOffset.UTC);
         assertEquals(Duration.ofSeconds(1), reconciler.reconcile("llm"));
@@ -91,44 +86,51 @@ class HeadReplacementPassTest extends ReconcilerHarness {
         assertEquals(List.of(), swarm.writes);
     }
 
+    /** The head replaced a minute after both workers started, their tasks listed by the swarm. */
+    private record Replaced(ObservedTask head, ObservedTask gpuWorker, ObservedTask cpuWorker) {
+    }
+
+    private Replaced headReplacedAfterTheWorkers() {
+        var r = new Replaced(task("h2", swarm.services.get("llm-head").id(), T0.plusSeconds(60)),
+                task("w1", swarm.services.get("llm-worker-gpu").id(), T0), task("w2", swarm.services.get("llm-worker-cpu").id(), T0));
+        swarm.tasks.addAll(List.of(r.gpuWorker(), r.cpuWorker(), r.head()));
+        swarm.writes.clear();
+        return r;
+    }
+
+    /** The new head's table: the head and each of {@code workers} ALIVE at its task's address. */
+    private static List<RayNode> tableOf(ObservedTask head, ObservedTask... workers) {
+        List<RayNode> nodes = new ArrayList<>(List.of(new RayNode("head-" + head.id(), head.addresses().get(0), "ALIVE", true)));
+        for (ObservedTask w : workers) {
+            nodes.add(new RayNode("again-" + w.id(), w.addresses().get(0), "ALIVE", false));
+        }
+        return nodes;
+    }
+
     /**
      * A table that did not answer (a read timed out on a busy node) is no evidence that a worker did not come back:
      * nothing is restarted, and the table is read again soon; once it answers, the workers back in it stay.
      */
     @Test
     void anUnreadTableRestartsNoWorker() {
-        Instant t0 = T0;
-        ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
-        ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
-        ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
-        swarm.tasks.addAll(List.of(gpuWorker, cpuWorker, newHead));
+        Replaced r = headReplacedAfterTheWorkers();
         table = null;
-        swarm.writes.clear();
-        reconciler.clock = Clock.fixed(t0.plusSeconds(90), ZoneOffset.UTC);
+        reconciler.clock = Clock.fixed(T0.plusSeconds(90), ZoneOffset.UTC);
         assertEquals(HeadReplacement.UNREAD_TABLE_RETRY, reconciler.reconcile("llm"), "past the grace, the table is read again soon");
         assertEquals(List.of(), swarm.writes);
-        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
-                new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false),
-                new RayNode("cpu-again", cpuWorker.addresses().get(0), "ALIVE", false)));
-        passesAt(t0, 92, 120);
+        table = tableOf(r.head(), r.gpuWorker(), r.cpuWorker());
+        passesAt(T0, 92, 120);
         assertEquals(List.of(), swarm.writes);
     }
 
     /** A group once seen back whole in the new head's table is done with: a later read that misses a worker restarts nothing. */
     @Test
     void aGroupSeenBackWholeIsNotRestartedWhenALaterReadMissesAWorker() {
-        Instant t0 = T0;
-        ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
-        ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
-        ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
-        swarm.tasks.addAll(List.of(gpuWorker, cpuWorker, newHead));
-        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
-                new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false),
-                new RayNode("cpu-again", cpuWorker.addresses().get(0), "ALIVE", false)));
-        swarm.writes.clear();
-        passesAt(t0, 66);
-        table.remove(2); // the cpu worker's Ray stopped a moment (its node table entry DEAD, not yet back)
-        passesAt(t0, 90, 120);
+        Replaced r = headReplacedAfterTheWorkers();
+        table = tableOf(r.head(), r.gpuWorker(), r.cpuWorker());
+        passesAt(T0, 66);
+        table = tableOf(r.head(), r.gpuWorker()); // the cpu worker's Ray stopped a moment (its entry DEAD, not yet back)
+        passesAt(T0, 90, 120);
         assertEquals(List.of(), swarm.writes);
     }
 
@@ -139,21 +141,15 @@ class HeadReplacementPassTest extends ReconcilerHarness {
      */
     @Test
     void workersBackInTheNewHeadsTableAreNotRestartedHoweverOldTheirTasks() {
-        Instant t0 = T0;
-        ObservedTask newHead = task("h2", swarm.services.get("llm-head").id(), t0.plusSeconds(60));
-        ObservedTask gpuWorker = task("w1", swarm.services.get("llm-worker-gpu").id(), t0);
-        ObservedTask cpuWorker = task("w2", swarm.services.get("llm-worker-cpu").id(), t0);
-        swarm.tasks.addAll(List.of(gpuWorker, cpuWorker, newHead));
-        table = new ArrayList<>(List.of(new RayNode("head2", newHead.addresses().get(0), "ALIVE", true),
-                new RayNode("gpu-again", gpuWorker.addresses().get(0), "ALIVE", false)));
-        swarm.writes.clear();
-        passesAt(t0, 61, 70, 90, 120);
+        Replaced r = headReplacedAfterTheWorkers();
+        table = tableOf(r.head(), r.gpuWorker());
+        passesAt(T0, 61, 70, 90, 120);
         assertEquals(List.of("update llm-worker-cpu force=1", "update llm-worker-cpu force=1"), swarm.writes,
                 "the cpu worker never joined: restarted once (then its rollout settings restored); the gpu worker was left alone");
         // once every worker is back in the table, nothing is written however many passes follow
-        table.add(new RayNode("cpu-again", cpuWorker.addresses().get(0), "ALIVE", false));
+        table = tableOf(r.head(), r.gpuWorker(), r.cpuWorker());
         swarm.writes.clear();
-        reconciler.clock = Clock.fixed(t0.plusSeconds(200), ZoneOffset.UTC);
+        reconciler.clock = Clock.fixed(T0.plusSeconds(200), ZoneOffset.UTC);
         reconciler.reconcile("llm");
         assertEquals(List.of(), swarm.writes);
     }
