@@ -32,25 +32,27 @@ final class LabOperator implements AutoCloseable {
     static final String SOCK = "/run/swarmray-lab/n1/docker.sock";
     static final int PORT = 18194;
     static final Path SPECS = Path.of("target/lab-specs");
+    /** How long a worker engine's agent gets to register with the manager again; a few seconds when all goes well. */
+    static final Duration AGENT_BACK_WITHIN = Duration.ofSeconds(45);
     final DockerClient docker;
     private final Process process;
     /** The nodes of the operator's swarm; the test's client is on the first. */
     private final List<String> swarmNodes;
 
-    LabOperator() throws IOException {
+    LabOperator() throws Exception {
         this("n1");
     }
 
-    LabOperator(String engineNode) throws IOException {
+    LabOperator(String engineNode) throws Exception {
         this(engineNode, List.of("n1", "n2", "n3"), "the three-node lab is not up (deploy/testbed/lab.sh up)");
     }
 
     /** On n9: Debian 13's docker.io (Docker 26), a one-node swarm of its own (deploy/testbed/lab.sh trixie). */
-    static LabOperator onTrixie() throws IOException {
+    static LabOperator onTrixie() throws Exception {
         return new LabOperator("n9", List.of("n9"), "the lab's Docker 26 engine is not up (deploy/testbed/lab.sh trixie)");
     }
 
-    private LabOperator(String engineNode, List<String> swarmNodes, String missing) throws IOException {
+    private LabOperator(String engineNode, List<String> swarmNodes, String missing) throws Exception {
         this.swarmNodes = swarmNodes;
         Assumptions.assumeTrue(new File(sock(swarmNodes.get(0))).exists(), missing);
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + sock(swarmNodes.get(0))).build();
@@ -73,11 +75,37 @@ final class LabOperator implements AutoCloseable {
         return SOCK.replace("/n1/", "/" + node + "/");
     }
 
-    /** Every node of the swarm Ready: an earlier test may have restarted an engine, and placement needs them all. */
-    void awaitNodesReady() {
-        SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", Duration.ofSeconds(90), () -> docker.listSwarmNodesCmd().exec().stream()
-                .filter(n -> n.getStatus() != null && "ready".equals(n.getStatus().getState().name().toLowerCase())).count(),
-                n -> n == swarmNodes.size());
+    /**
+     * Every node of the swarm Ready: an earlier test may have restarted an engine, and placement needs them all. A
+     * worker engine still Down after {@link #AGENT_BACK_WITHIN} is restarted, as an administrator would: after
+     * ManagerEngineOutageIT stopped and then killed the manager's engine, one run saw n2's Docker 20.10 agent log
+     * "waiting 7.65s before registering session" once its connection was back, and nothing more for 15 minutes, while
+     * the manager listed the node Down. That is the engine's own state, not the operator's, and no later test may start
+     * on a lab left that way.
+     */
+    void awaitNodesReady() throws Exception {
+        try {
+            SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", AGENT_BACK_WITHIN, this::readyNodes,
+                    ready -> ready.size() == swarmNodes.size());
+        } catch (AssertionError stuck) {
+            List<String> ready = readyNodes();
+            for (String node : swarmNodes) {
+                if (!ready.contains(node)) {
+                    System.out.printf("[lab] %s still Down after %d s: restarting its engine%n", node, AGENT_BACK_WITHIN.toSeconds());
+                    lab("kill", node);
+                    lab("revive", node);
+                }
+            }
+            SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", Duration.ofSeconds(90), this::readyNodes,
+                    r -> r.size() == swarmNodes.size());
+        }
+    }
+
+    /** The lab nodes (n1, n2, ...) the manager lists Ready: their hostnames are srl-n1, srl-n2, ... */
+    private List<String> readyNodes() {
+        return docker.listSwarmNodesCmd().exec().stream()
+                .filter(n -> n.getStatus() != null && "ready".equals(n.getStatus().getState().name().toLowerCase()))
+                .map(n -> n.getDescription().getHostname().replaceFirst("^srl-", "")).toList();
     }
 
     static void lab(String... args) throws Exception {

@@ -38,8 +38,11 @@ class ManagerEngineOutageIT {
             LabOperator.lab("revive", "n1"); // a failed test must not leave the lab without its manager
         }
         if (operator != null) {
-            operator.awaitNodesReady(); // leave the lab as it was found
-            operator.close();
+            try {
+                operator.awaitNodesReady(); // leave the lab as it was found
+            } finally {
+                operator.close(); // a lab that did not come back must not leave the operator running on for the next test
+            }
         }
     }
 
