@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +26,8 @@ public final class SpecDirectory {
     private static final Logger LOG = Logger.getLogger(SpecDirectory.class);
     /** A file modified more recently than this is probably still being written: look again later. */
     public static final long SETTLE_MILLIS = 200;
+    /** How many file names the log line of the first full read names. */
+    private static final int FILES_NAMED = 20;
 
     /** What a scan did: the clusters whose spec view changed, and whether a file must be looked at again soon. */
     public record ScanResult(Set<String> changedClusters, boolean unsettled) {
@@ -101,7 +104,15 @@ public final class SpecDirectory {
         }
         // Only a scan that read every file counts: a file still being written at start-up (the operator killed just
         // after it rewrote one) is in no registry yet, and its running cluster must not look undeclared.
-        loaded |= !unsettled;
+        if (!loaded && !unsettled) {
+            loaded = true;
+            // what a restarted operator found, in its log: the files whose clusters it keeps; any other cluster goes
+            LOG.infof("read the specs directory: %d spec files%s", present.size(), present.isEmpty()
+                    ? ""
+                    : " (" + present.values().stream().map(f -> f.getFileName().toString()).limit(FILES_NAMED)
+                            .collect(Collectors.joining(", "))
+                            + (present.size() > FILES_NAMED ? ", ..." : "") + ")");
+        }
         return new ScanResult(changed, unsettled);
     }
 
