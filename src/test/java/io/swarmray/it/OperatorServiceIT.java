@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -202,7 +203,11 @@ class OperatorServiceIT {
         }
         assertNoNetworkJoined(second);
         // the restarted operator's first passes: both tables through the bridge container
-        assertTrue(probes("gateway") >= 2, () -> "gateway " + probes("gateway") + ", exec " + probes("exec"));
+        double gateway = probes("gateway");
+        if (gateway < 2) {
+            fail("gateway " + gateway + ", exec " + probes("exec") + "\nthe operator's log: "
+                    + SwarmFixture.dockerCli("service", "logs", "--tail", "60", SERVICE));
+        }
         Thread.sleep(5000);
         assertEquals(tasks, rayTasks(), () -> "no Ray task was restarted; " + whyReplaced(tasks));
 
