@@ -71,10 +71,11 @@ public class RayJobReconciler {
 
     /** Reconciles RayJob {@code name}; {@code enqueue} takes the clusters whose wanted spec changed. */
     public Duration reconcile(String name, Consumer<String> enqueue) {
+        boolean specsRead = specs.loaded(); // before the registry, as ClusterReconciler#reconcile says why
         JobSpec spec = registry.job(name);
         JobRecord stored = store.read(name);
         if (spec == null) {
-            return tearDown(name, stored, enqueue);
+            return tearDown(name, specsRead, stored, enqueue);
         }
         JobRecord rec = stored == null ? JobRecord.fresh() : stored;
         if (spec.spec() == null) {
@@ -170,8 +171,8 @@ public class RayJobReconciler {
      * The file is gone ([K] :113-127): a job still running is stopped, the job's own cluster leaves through the
      * RayCluster reconcile, then the record goes.
      */
-    private Duration tearDown(String name, JobRecord stored, Consumer<String> enqueue) {
-        if (!specs.loaded()) {
+    private Duration tearDown(String name, boolean specsRead, JobRecord stored, Consumer<String> enqueue) {
+        if (!specsRead) {
             return JobTransitions.REQUEUE;
         }
         String key = SpecRegistry.jobKey(name);

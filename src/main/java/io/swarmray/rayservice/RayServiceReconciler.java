@@ -74,6 +74,7 @@ public class RayServiceReconciler {
 
     /** Reconciles RayService {@code name}; {@code enqueue} takes the clusters whose wanted spec changed. */
     public Duration reconcile(String name, Consumer<String> enqueue) {
+        boolean specsRead = specs.loaded(); // before the registry, as ClusterReconciler#reconcile says why
         ServiceSpec spec = registry.service(name);
         List<ObservedService> all = swarm.services(null);
         ObservedService proxy = all.stream().filter(s -> s.name().equals(ServeProxy.serviceName(name))
@@ -87,7 +88,7 @@ public class RayServiceReconciler {
             }
         }
         if (spec == null) {
-            return tearDown(name, proxy, owned, enqueue);
+            return tearDown(name, specsRead, proxy, owned, enqueue);
         }
         if (spec.spec() == null) {
             statuses.put(report(name, spec, null, null, null, null, Map.of(), 0, List.of("the spec was never valid; nothing is deployed")));
@@ -239,8 +240,8 @@ public class RayServiceReconciler {
     }
 
     /** The file is gone: the clusters leave through the RayCluster reconcile, then the endpoint and its network. */
-    private Duration tearDown(String name, ObservedService proxy, Map<String, Owned> owned, Consumer<String> enqueue) {
-        if (!specs.loaded()) {
+    private Duration tearDown(String name, boolean specsRead, ObservedService proxy, Map<String, Owned> owned, Consumer<String> enqueue) {
+        if (!specsRead) {
             return CONVERGING;
         }
         registry.publishDerived(SpecRegistry.serviceKey(name), Map.of()).forEach(enqueue);

@@ -127,6 +127,9 @@ public class ClusterReconciler {
      * wants it (the periodic resync looks again). Throws SwarmException when Docker failed; the caller backs off.
      */
     public Duration reconcile(String name) {
+        // Asked before the registry: a scan that ends while this pass lists Swarm must not make a spec it had not read
+        // yet look deleted (a restarted operator's first scan leaves a file written just before as settling).
+        boolean specsRead = specs.loaded();
         ClusterSpec spec = registry.cluster(name);
         long mark = steadiness.mark(name);
         Steadiness.Settled seen = steadiness.seen(name);
@@ -140,7 +143,7 @@ public class ClusterReconciler {
             List<ObservedService> services = listed != null ? listed.services() : swarm.services(name);
             List<ObservedNetwork> networks = listed != null ? listed.networks() : swarm.networks(name);
             if (spec == null) {
-                if (!specs.loaded()) {
+                if (!specsRead) {
                     LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
                     return SOON;
                 }

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmray.render.Labels;
+import io.swarmray.spec.SpecDirectory;
+import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.Specs;
 import io.swarmray.status.Condition;
 import io.swarmray.status.RayNode;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SwarmException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -227,5 +232,37 @@ class ClusterReconcilerTest extends ReconcilerHarness {
         assertEquals("recovering", statuses.map.get("llm").state());
         assertNull(reconciler.steadiness.probeInterval("llm"));
         assertEquals(List.of(), swarm.writes);
+    }
+
+    /**
+     * A restarted operator's first scan left the cluster's file settling (rewritten just before the restart); the scan
+     * that reads it ends while a pass lists the swarm. That pass looked the spec up before: it must not take its
+     * missing spec for a deleted one because the directory counts as read by the time it asks (one CI run on the native
+     * binary: OperatorCrashIT's running cluster removed, and made again 0.5 s later).
+     */
+    @Test
+    void aSpecReadWhileAPassListsTheSwarmIsNotTakenForADeletedOne() throws IOException {
+        spec(Specs.SAMPLE);
+        reconciler.reconcile("llm");
+        // the operator restarts: a new registry, and the file was written a moment ago
+        SpecRegistry fresh = new SpecRegistry();
+        Path file = Files.writeString(emptyDir.resolve("llm.yaml"), Specs.SAMPLE);
+        long written = Files.getLastModifiedTime(file).toMillis();
+        reconciler.registry = fresh;
+        reconciler.specs = new SpecDirectory(emptyDir, Specs.parser(), fresh);
+        assertTrue(reconciler.specs.scan(written + 50).unsettled());
+        swarm.duringRead = () -> {
+            try {
+                reconciler.specs.scan(written + SpecDirectory.SETTLE_MILLIS + 50);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        swarm.writes.clear();
+        reconciler.reconcile("llm");
+        assertTrue(reconciler.specs.loaded(), "the file was read while the pass listed the swarm");
+        assertEquals(List.of(), swarm.writes, "nothing removed on a spec looked up before the directory was read");
+        reconciler.reconcile("llm");
+        assertEquals(List.of(), swarm.writes, "the next pass finds the spec, and everything as it wants it");
     }
 }

@@ -29,9 +29,14 @@ final class FakeSwarm extends SwarmClient {
     /** Every read, by what it listed. */
     final List<String> readLog = new ArrayList<>();
 
+    /** Runs at each read, before it answers: what else happens while a pass lists the swarm. */
+    Runnable duringRead = () -> {
+    };
+
     private void read(String what) {
         reads++;
         readLog.add(what);
+        duringRead.run();
         if (failing.contains(what)) {
             throw new SwarmException("GET /" + what + ": 500 Internal Server Error", null);
         }
