@@ -10,9 +10,9 @@ import io.swarmray.rayjob.JobTransitions.Step;
 import io.swarmray.rayjob.JobTransitions.Submit;
 import io.swarmray.render.Labels;
 import io.swarmray.render.RayStartCommand;
+import io.swarmray.spec.Lookup;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayJob;
-import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.spec.SpecRegistry.JobSpec;
@@ -51,8 +51,6 @@ public class RayJobReconciler {
     @Inject
     SpecRegistry registry;
     @Inject
-    SpecDirectory specs;
-    @Inject
     JobStore store;
     @Inject
     RayJobStatusStore statuses;
@@ -71,11 +69,11 @@ public class RayJobReconciler {
 
     /** Reconciles RayJob {@code name}; {@code enqueue} takes the clusters whose wanted spec changed. */
     public Duration reconcile(String name, Consumer<String> enqueue) {
-        boolean specsRead = specs.loaded(); // before the registry, as ClusterReconciler#reconcile says why
-        JobSpec spec = registry.job(name);
+        Lookup<JobSpec> declared = registry.lookup(r -> r.job(name));
+        JobSpec spec = declared.found();
         JobRecord stored = store.read(name);
         if (spec == null) {
-            return tearDown(name, specsRead, stored, enqueue);
+            return tearDown(name, declared.allFilesRead(), stored, enqueue);
         }
         JobRecord rec = stored == null ? JobRecord.fresh() : stored;
         if (spec.spec() == null) {
@@ -171,8 +169,8 @@ public class RayJobReconciler {
      * The file is gone ([K] :113-127): a job still running is stopped, the job's own cluster leaves through the
      * RayCluster reconcile, then the record goes.
      */
-    private Duration tearDown(String name, boolean specsRead, JobRecord stored, Consumer<String> enqueue) {
-        if (!specsRead) {
+    private Duration tearDown(String name, boolean allFilesRead, JobRecord stored, Consumer<String> enqueue) {
+        if (!allFilesRead) {
             return JobTransitions.REQUEUE;
         }
         String key = SpecRegistry.jobKey(name);

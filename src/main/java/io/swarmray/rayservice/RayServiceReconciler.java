@@ -7,9 +7,9 @@ import io.swarmray.rayservice.ServicePlan.Owned;
 import io.swarmray.render.DesiredService;
 import io.swarmray.render.Labels;
 import io.swarmray.render.SpecHash;
+import io.swarmray.spec.Lookup;
 import io.swarmray.spec.RayCluster;
 import io.swarmray.spec.RayService;
-import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ServiceSpec;
 import io.swarmray.status.ClusterStatus;
@@ -54,8 +54,6 @@ public class RayServiceReconciler {
     @Inject
     SpecRegistry registry;
     @Inject
-    SpecDirectory specs;
-    @Inject
     RayServiceStatusStore statuses;
     @Inject
     StatusStore clusterStatuses;
@@ -74,8 +72,8 @@ public class RayServiceReconciler {
 
     /** Reconciles RayService {@code name}; {@code enqueue} takes the clusters whose wanted spec changed. */
     public Duration reconcile(String name, Consumer<String> enqueue) {
-        boolean specsRead = specs.loaded(); // before the registry, as ClusterReconciler#reconcile says why
-        ServiceSpec spec = registry.service(name);
+        Lookup<ServiceSpec> declared = registry.lookup(r -> r.service(name));
+        ServiceSpec spec = declared.found();
         List<ObservedService> all = swarm.services(null);
         ObservedService proxy = all.stream().filter(s -> s.name().equals(ServeProxy.serviceName(name))
                 && name.equals(s.label(ServeProxy.SERVICE_LABEL))).findFirst().orElse(null);
@@ -88,7 +86,7 @@ public class RayServiceReconciler {
             }
         }
         if (spec == null) {
-            return tearDown(name, specsRead, proxy, owned, enqueue);
+            return tearDown(name, declared.allFilesRead(), proxy, owned, enqueue);
         }
         if (spec.spec() == null) {
             statuses.put(report(name, spec, null, null, null, null, Map.of(), 0, List.of("the spec was never valid; nothing is deployed")));
@@ -240,8 +238,9 @@ public class RayServiceReconciler {
     }
 
     /** The file is gone: the clusters leave through the RayCluster reconcile, then the endpoint and its network. */
-    private Duration tearDown(String name, boolean specsRead, ObservedService proxy, Map<String, Owned> owned, Consumer<String> enqueue) {
-        if (!specsRead) {
+    private Duration tearDown(String name, boolean allFilesRead, ObservedService proxy, Map<String, Owned> owned,
+            Consumer<String> enqueue) {
+        if (!allFilesRead) {
             return CONVERGING;
         }
         registry.publishDerived(SpecRegistry.serviceKey(name), Map.of()).forEach(enqueue);

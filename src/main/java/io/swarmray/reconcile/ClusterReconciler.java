@@ -10,8 +10,8 @@ import io.swarmray.render.ClusterRenderer;
 import io.swarmray.render.DesiredCluster;
 import io.swarmray.render.Labels;
 import io.swarmray.render.RenderOptions;
+import io.swarmray.spec.Lookup;
 import io.swarmray.spec.Names;
-import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.SpecRegistry.ClusterSpec;
 import io.swarmray.status.ClusterStatus;
@@ -70,8 +70,6 @@ public class ClusterReconciler {
     @Inject
     SelfContainer self;
     @Inject
-    SpecDirectory specs;
-    @Inject
     AutoscalerWiring autoscaler;
     @Inject
     DemandReader demand;
@@ -127,10 +125,8 @@ public class ClusterReconciler {
      * wants it (the periodic resync looks again). Throws SwarmException when Docker failed; the caller backs off.
      */
     public Duration reconcile(String name) {
-        // Asked before the registry: a scan that ends while this pass lists Swarm must not make a spec it had not read
-        // yet look deleted (a restarted operator's first scan leaves a file written just before as settling).
-        boolean specsRead = specs.loaded();
-        ClusterSpec spec = registry.cluster(name);
+        Lookup<ClusterSpec> declared = registry.lookup(r -> r.cluster(name));
+        ClusterSpec spec = declared.found();
         long mark = steadiness.mark(name);
         Steadiness.Settled seen = steadiness.seen(name);
         if (spec != null && spec.spec() != null && seen != null && unchanged(spec, seen)) {
@@ -143,7 +139,7 @@ public class ClusterReconciler {
             List<ObservedService> services = listed != null ? listed.services() : swarm.services(name);
             List<ObservedNetwork> networks = listed != null ? listed.networks() : swarm.networks(name);
             if (spec == null) {
-                if (!specsRead) {
+                if (!declared.allFilesRead()) {
                     LOG.warnf("cluster %s: the specs directory has not been read yet; not removing anything", name);
                     return SOON;
                 }

@@ -40,7 +40,6 @@ public final class SpecDirectory {
     private final SpecParser parser;
     private final SpecRegistry registry;
     private final Map<String, Stamp> read = new HashMap<>();
-    private volatile boolean loaded;
 
     public SpecDirectory(Path dir, SpecParser parser, SpecRegistry registry) {
         this.dir = dir;
@@ -104,8 +103,8 @@ public final class SpecDirectory {
         }
         // Only a scan that read every file counts: a file still being written at start-up (the operator killed just
         // after it rewrote one) is in no registry yet, and its running cluster must not look undeclared.
-        if (!loaded && !unsettled) {
-            loaded = true;
+        if (!registry.allFilesRead() && !unsettled) {
+            registry.markAllFilesRead();
             // what a restarted operator found, in its log: the files whose clusters it keeps; any other cluster goes
             LOG.infof("read the specs directory: %d spec files%s", present.size(), present.isEmpty()
                     ? ""
@@ -123,14 +122,6 @@ public final class SpecDirectory {
             f.errors().forEach(e -> LOG.warnf("spec error: %s", e));
             f.warnings().forEach(w -> LOG.infof("spec warning: %s", w));
         }
-    }
-
-    /**
-     * True once a scan has read every file in the directory (none left unsettled). Before that, a cluster that no spec
-     * declares may simply not have been read yet: nothing may be torn down on that ground.
-     */
-    public boolean loaded() {
-        return loaded;
     }
 
     /** The display name (as in errors and the registry) of a file of this directory. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What the spec files say, cluster by cluster, keeping the last good spec of each cluster.
@@ -65,6 +66,7 @@ public final class SpecRegistry {
      */
     private final Map<String, Map<String, RayCluster>> derived = new HashMap<>();
     private long order;
+    private boolean allFilesRead;
 
     /** A new reading of a file (new or changed). */
     public synchronized Set<String> update(SpecFile parsed) {
@@ -81,6 +83,20 @@ public final class SpecRegistry {
             return Set.of();
         }
         return recompute();
+    }
+
+    /** Every file of the specs directory has been read once ({@link SpecDirectory}'s first scan that left none unsettled). */
+    public synchronized void markAllFilesRead() {
+        allFilesRead = true;
+    }
+
+    public synchronized boolean allFilesRead() {
+        return allFilesRead;
+    }
+
+    /** {@code find} applied to this registry, and whether every file had been read then, in one step. */
+    public synchronized <T> Lookup<T> lookup(Function<SpecRegistry, T> find) {
+        return new Lookup<>(find.apply(this), allFilesRead);
     }
 
     /** A cluster a file declares, else one a RayService or RayJob owns; null when neither. */
@@ -126,11 +142,7 @@ public final class SpecRegistry {
     public synchronized Set<String> publishDerived(String owner, Map<String, RayCluster> wanted) {
         Map<String, RayCluster> before = derived.getOrDefault(owner, Map.of());
         Set<String> changed = new HashSet<>();
-        for (String n : union(before.keySet(), wanted.keySet())) {
-            if (!Objects.equals(before.get(n), wanted.get(n)) || before.containsKey(n) != wanted.containsKey(n)) {
-                changed.add(n);
-            }
-        }
+        addChanged(before, wanted, Function.identity(), changed);
         derived.put(owner, new LinkedHashMap<>(wanted));
         return changed;
     }
@@ -241,21 +253,9 @@ public final class SpecRegistry {
             nextFiles.put(file, new FileState(file, List.copyOf(owned), List.copyOf(fileErrors), List.copyOf(fileWarnings)));
         }
         Set<String> changed = new HashSet<>();
-        for (String name : union(clusters.keySet(), next.keySet())) {
-            if (!Objects.equals(clusters.get(name), next.get(name))) {
-                changed.add(name);
-            }
-        }
-        for (String name : union(services.keySet(), nextServices.keySet())) {
-            if (!Objects.equals(services.get(name), nextServices.get(name))) {
-                changed.add(serviceKey(name));
-            }
-        }
-        for (String name : union(jobs.keySet(), nextJobs.keySet())) {
-            if (!Objects.equals(jobs.get(name), nextJobs.get(name))) {
-                changed.add(jobKey(name));
-            }
-        }
+        addChanged(clusters, next, Function.identity(), changed);
+        addChanged(services, nextServices, SpecRegistry::serviceKey, changed);
+        addChanged(jobs, nextJobs, SpecRegistry::jobKey, changed);
         clusters = next;
         services = nextServices;
         jobs = nextJobs;
@@ -279,6 +279,15 @@ public final class SpecRegistry {
     private RayCluster previousSpec(String name) {
         ClusterSpec c = clusters.get(name);
         return c == null ? null : c.spec();
+    }
+
+    /** Adds the work-queue key of every name whose entry differs between {@code before} and {@code after} (a null one too). */
+    private static <V> void addChanged(Map<String, V> before, Map<String, V> after, Function<String, String> key, Set<String> into) {
+        for (String name : union(before.keySet(), after.keySet())) {
+            if (!Objects.equals(before.get(name), after.get(name)) || before.containsKey(name) != after.containsKey(name)) {
+                into.add(key.apply(name));
+            }
+        }
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

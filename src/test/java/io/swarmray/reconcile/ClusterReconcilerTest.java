@@ -246,21 +246,21 @@ class ClusterReconcilerTest extends ReconcilerHarness {
         reconciler.reconcile("llm");
         // the operator restarts: a new registry, and the file was written a moment ago
         SpecRegistry fresh = new SpecRegistry();
-        Path file = Files.writeString(emptyDir.resolve("llm.yaml"), Specs.SAMPLE);
+        Path file = Files.writeString(specsDir.resolve("llm.yaml"), Specs.SAMPLE);
         long written = Files.getLastModifiedTime(file).toMillis();
         reconciler.registry = fresh;
-        reconciler.specs = new SpecDirectory(emptyDir, Specs.parser(), fresh);
-        assertTrue(reconciler.specs.scan(written + 50).unsettled());
+        SpecDirectory specs = new SpecDirectory(specsDir, Specs.parser(), fresh);
+        assertTrue(specs.scan(written + 50).unsettled());
         swarm.duringRead = () -> {
             try {
-                reconciler.specs.scan(written + SpecDirectory.SETTLE_MILLIS + 50);
+                specs.scan(written + SpecDirectory.SETTLE_MILLIS + 50);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         };
         swarm.writes.clear();
         reconciler.reconcile("llm");
-        assertTrue(reconciler.specs.loaded(), "the file was read while the pass listed the swarm");
+        assertTrue(fresh.allFilesRead(), "the file was read while the pass listed the swarm");
         assertEquals(List.of(), swarm.writes, "nothing removed on a spec looked up before the directory was read");
         reconciler.reconcile("llm");
         assertEquals(List.of(), swarm.writes, "the next pass finds the spec, and everything as it wants it");

@@ -5,7 +5,6 @@ import io.swarmray.autoscaler.AutoscalerWiring;
 import io.swarmray.head.HeadProbe;
 import io.swarmray.render.RenderOptions;
 import io.swarmray.spec.RayCluster;
-import io.swarmray.spec.SpecDirectory;
 import io.swarmray.spec.SpecRegistry;
 import io.swarmray.spec.Specs;
 import io.swarmray.status.ClusterStatus;
@@ -14,7 +13,6 @@ import io.swarmray.status.StatusStore;
 import io.swarmray.swarm.ObservedService;
 import io.swarmray.swarm.ObservedTask;
 import io.swarmray.swarm.SelfContainer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,7 +64,7 @@ abstract class ReconcilerHarness {
     final MemoryStatuses statuses = new MemoryStatuses();
     final ClusterReconciler reconciler = new ClusterReconciler();
     @TempDir
-    Path emptyDir;
+    Path specsDir;
 
     @BeforeEach
     void wire() {
@@ -75,7 +73,6 @@ abstract class ReconcilerHarness {
         reconciler.statuses = statuses;
         reconciler.config = config();
         reconciler.monitoring = new MonitoringNetwork();
-        reconciler.specs = new SpecDirectory(emptyDir, Specs.parser(), new SpecRegistry());
         reconciler.probe = new HeadProbe() {
             @Override
             public Answer ask(RayCluster cluster, ObservedTask head) {
@@ -107,13 +104,9 @@ abstract class ReconcilerHarness {
         registry.update(Specs.parser().parse("specs/llm.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The (empty) specs directory has been read: a cluster no spec declares is really gone. */
+    /** Every spec file has been read: a cluster no spec declares is really gone. */
     void scanned() {
-        try {
-            reconciler.specs.scan(System.currentTimeMillis());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        reconciler.registry.markAllFilesRead();
     }
 
     static ObservedTask task(String id, String service, Instant created) {

@@ -33,11 +33,11 @@ class SpecDirectoryTest {
         var first = specs.scan(System.currentTimeMillis());
         assertTrue(first.unsettled());
         assertTrue(first.changedClusters().isEmpty());
-        assertFalse(specs.loaded(), "a file not read yet: its cluster must not look undeclared (OperatorCrashIT, CI 2026-12-04)");
+        assertFalse(registry.allFilesRead(), "a file not read yet: its cluster must not look undeclared (OperatorCrashIT, CI 2026-12-04)");
         var later = specs.scan(System.currentTimeMillis() + 1000);
         assertEquals(Set.of("llm"), later.changedClusters());
         assertFalse(later.unsettled());
-        assertTrue(specs.loaded());
+        assertTrue(registry.allFilesRead());
         Files.delete(f);
         assertEquals(Set.of("llm"), specs.scan(System.currentTimeMillis()).changedClusters());
         assertNull(registry.cluster("llm"));

@@ -1,6 +1,7 @@
 package io.swarmray.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,23 @@ class SpecRegistryTest {
         assertEquals(good, registry.cluster("llm").spec(), "an unreadable name does not delete the cluster");
         write("a.yaml", Specs.SAMPLE);
         assertTrue(registry.cluster("llm").errors().isEmpty());
+    }
+
+    /** A missing spec means deleted only once every file was read; one lookup says both, so none can miss the order. */
+    @Test
+    void aLookupSaysDeletedOnlyOnceEveryFileWasRead() {
+        write("a.yaml", Specs.SAMPLE);
+        Lookup<SpecRegistry.ClusterSpec> unread = registry.lookup(r -> r.cluster("other"));
+        assertNull(unread.found());
+        assertFalse(unread.deleted(), "its file may not have been read yet");
+        assertFalse(registry.lookup(r -> r.service("chat")).deleted());
+        registry.markAllFilesRead();
+        assertTrue(registry.lookup(r -> r.cluster("other")).deleted());
+        assertTrue(registry.lookup(r -> r.job("train")).deleted());
+        Lookup<SpecRegistry.ClusterSpec> declared = registry.lookup(r -> r.cluster("llm"));
+        assertNotNull(declared.found());
+        assertFalse(declared.deleted());
+        assertTrue(declared.allFilesRead());
     }
 
     @Test
