@@ -135,7 +135,7 @@ public class GatewayBridge {
         if (head.containerId() == null || !reachability.usable(System.nanoTime())) {
             return Route.NONE;
         }
-        var info = engine.state().info();
+        var info = engine.answered().info();
         String engineNode = info == null ? null : info.nodeId();
         if (reaches(self.id().isPresent(), engineNode, defaultSocketNode(), head.nodeId())) {
             return Route.DIRECT;

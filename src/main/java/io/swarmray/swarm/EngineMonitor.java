@@ -32,25 +32,50 @@ public class EngineMonitor {
     private volatile EngineState state = new EngineState(null, "no answer yet");
     private volatile long askingSince;
     private volatile String lastProblem = "";
+    private final Object asking = new Object();
+    /** Whether a question to the engine has come back (answered or failed) since the start. */
+    private volatile boolean asked;
 
     /** The first question off the start-up path: the operator listens at once, and is ready when Docker first answers. */
     void onStart(@Observes StartupEvent e) {
-        DaemonThreads.named("swarmray-engine-first-check", this::check).start();
+        DaemonThreads.named("swarmray-engine-first-check", this::answered).start();
     }
 
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
-        EngineState next;
-        askingSince = System.currentTimeMillis();
-        try {
-            next = new EngineState(swarm.info(), null);
-        } catch (SwarmException ex) {
-            next = new EngineState(null, ex.getMessage());
-        } finally {
-            askingSince = 0;
+        synchronized (asking) {
+            EngineState next;
+            askingSince = System.currentTimeMillis();
+            try {
+                next = new EngineState(swarm.info(), null);
+            } catch (SwarmException ex) {
+                next = new EngineState(null, ex.getMessage());
+            } finally {
+                askingSince = 0;
+            }
+            state = next;
+            asked = true;
+            report(next);
         }
-        state = next;
-        report(next);
+    }
+
+    /**
+     * The state as {@link #state()} gives it, but never before the first question came back: that one is waited for (or
+     * asked, when nothing asked yet). Which heads run on this engine follows from its node id, and a restarted
+     * operator's first passes can come while the first question (/info, and /version at a start) is still out, where
+     * the first listing asks less; decided on "node not known", a head's table went by exec instead of through the
+     * bridge container (OperatorServiceIT, native binary, one CI run), and a head on another manager would be exec'd
+     * into on an engine that does not have it. Not for health checks, which must not wait on Docker.
+     */
+    public EngineState answered() {
+        if (!asked) {
+            synchronized (asking) {
+                if (!asked) {
+                    check();
+                }
+            }
+        }
+        return state();
     }
 
     private synchronized void report(EngineState next) {
