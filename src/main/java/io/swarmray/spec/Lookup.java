@@ -11,8 +11,4 @@ package io.swarmray.spec;
  * @param allFilesRead whether every file of the specs directory had been read when it looked
  */
 public record Lookup<T>(T found, boolean allFilesRead) {
-    /** No spec declares it, and every file had been read: what runs for it is to go. */
-    public boolean deleted() {
-        return found == null && allFilesRead;
-    }
 }

@@ -36,18 +36,19 @@ class SpecRegistryTest {
 
     /** A missing spec means deleted only once every file was read; one lookup says both, so none can miss the order. */
     @Test
-    void aLookupSaysDeletedOnlyOnceEveryFileWasRead() {
+    void aLookupSaysWhetherEveryFileWasReadWhenItLooked() {
         write("a.yaml", Specs.SAMPLE);
         Lookup<SpecRegistry.ClusterSpec> unread = registry.lookup(r -> r.cluster("other"));
         assertNull(unread.found());
-        assertFalse(unread.deleted(), "its file may not have been read yet");
-        assertFalse(registry.lookup(r -> r.service("chat")).deleted());
+        assertFalse(unread.allFilesRead(), "its file may not have been read yet");
+        assertFalse(registry.lookup(r -> r.service("chat")).allFilesRead());
         registry.markAllFilesRead();
-        assertTrue(registry.lookup(r -> r.cluster("other")).deleted());
-        assertTrue(registry.lookup(r -> r.job("train")).deleted());
+        Lookup<SpecRegistry.ClusterSpec> gone = registry.lookup(r -> r.cluster("other"));
+        assertNull(gone.found());
+        assertTrue(gone.allFilesRead(), "no spec declares it, and every file was read: deleted");
+        assertTrue(registry.lookup(r -> r.job("train")).allFilesRead());
         Lookup<SpecRegistry.ClusterSpec> declared = registry.lookup(r -> r.cluster("llm"));
         assertNotNull(declared.found());
-        assertFalse(declared.deleted());
         assertTrue(declared.allFilesRead());
     }
 
