@@ -135,8 +135,7 @@ public class GatewayBridge {
         if (head.containerId() == null || !reachability.usable(System.nanoTime())) {
             return Route.NONE;
         }
-        var info = engine.answered().info();
-        String engineNode = info == null ? null : info.nodeId();
+        String engineNode = engine.nodeId();
         if (reaches(self.id().isPresent(), engineNode, defaultSocketNode(), head.nodeId())) {
             return Route.DIRECT;
         }

@@ -149,8 +149,7 @@ public class HeadProbe {
 
     /** Whether the {@code head} task is asked over its cluster network, which the operator's container must join first. */
     public boolean asksOverNetwork(ObservedTask head) {
-        var info = engine.answered().info();
-        return asksOverNetwork(self.id().isPresent(), head.nodeId(), info == null ? null : info.nodeId());
+        return asksOverNetwork(self.id().isPresent(), head.nodeId(), engine.nodeId());
     }
 
     /**
@@ -183,8 +182,8 @@ public class HeadProbe {
      * its Content-Length is whole: Docker is not asked for the exit code.
      */
     private Reply byExec(ObservedTask head, int port, String method, String path, String body) {
-        var info = engine.answered().info();
-        if (info != null && head.nodeId() != null && !head.nodeId().equals(info.nodeId())) {
+        String engineNode = engine.nodeId();
+        if (engineNode != null && head.nodeId() != null && !head.nodeId().equals(engineNode)) {
             throw new IllegalStateException("the head runs on swarm node " + head.nodeId()
                     + ", not on this engine; run the operator as a Swarm service (it joins cluster networks)");
         }

@@ -67,7 +67,7 @@ public class EngineMonitor {
      * bridge container (OperatorServiceIT, native binary, one CI run), and a head on another manager would be exec'd
      * into on an engine that does not have it. Not for health checks, which must not wait on Docker.
      */
-    public EngineState answered() {
+    EngineState answered() {
         if (!asked) {
             synchronized (asking) {
                 if (!asked) {
@@ -76,6 +76,12 @@ public class EngineMonitor {
             }
         }
         return state();
+    }
+
+    /** The engine's swarm node id, from {@link #answered()}; null when it has not answered (Docker down, not in a swarm). */
+    public String nodeId() {
+        SwarmInfo info = answered().info();
+        return info == null ? null : info.nodeId();
     }
 
     private synchronized void report(EngineState next) {
