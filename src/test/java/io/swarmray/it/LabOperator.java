@@ -85,8 +85,7 @@ final class LabOperator implements AutoCloseable {
      */
     void awaitNodesReady() throws Exception {
         try {
-            SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", AGENT_BACK_WITHIN, this::readyNodes,
-                    ready -> ready.size() == swarmNodes.size());
+            awaitAllReady(AGENT_BACK_WITHIN);
         } catch (AssertionError stuck) {
             List<String> ready = readyNodes();
             for (String node : swarmNodes) {
@@ -96,9 +95,12 @@ final class LabOperator implements AutoCloseable {
                     lab("revive", node);
                 }
             }
-            SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", Duration.ofSeconds(90), this::readyNodes,
-                    r -> r.size() == swarmNodes.size());
+            awaitAllReady(Duration.ofSeconds(90));
         }
+    }
+
+    private void awaitAllReady(Duration timeout) {
+        SwarmFixture.await(swarmNodes.size() + " lab nodes Ready", timeout, this::readyNodes, ready -> ready.size() == swarmNodes.size());
     }
 
     /** The lab nodes (n1, n2, ...) the manager lists Ready: their hostnames are srl-n1, srl-n2, ... */
